@@ -1,0 +1,88 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .enums import Role, SensitiveCategory, WorkPostKind
+
+
+class Mission(models.Model):
+    """A country office of the organisation: the host mission or a mission in a country of return."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    country = CountryField(_("country"))
+    is_host = models.BooleanField(_("host mission"), default=False)
+
+    class Meta:
+        ordering = ["-is_host", "name"]
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+
+    def __str__(self):
+        return self.name
+
+
+class WorkPost(models.Model):
+    """A location where counsellors hold consultations: reception centre, detention centre, city office, airport."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="work_posts", verbose_name=_("mission"))
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=24, choices=WorkPostKind.choices)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("work post")
+        verbose_name_plural = _("work posts")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff. One role grants actions; work posts and the mission limit the records."""
+
+    mission = models.ForeignKey(
+        Mission, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("mission")
+    )
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices, blank=True)
+    work_posts = models.ManyToManyField(WorkPost, blank=True, related_name="staff", verbose_name=_("work posts"))
+    supervised_work_posts = models.ManyToManyField(
+        WorkPost, blank=True, related_name="supervisors", verbose_name=_("supervised work posts")
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def cleared_categories(self) -> set[str]:
+        cache = getattr(self, "_cleared_cache", None)
+        if cache is None:
+            cache = set(self.clearances.values_list("category", flat=True))
+            self._cleared_cache = cache
+        return cache
+
+
+class Clearance(models.Model):
+    """Permission to see sensitive cases of one category beyond one's own."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="clearances")
+    category = models.CharField(_("category"), max_length=24, choices=SensitiveCategory.choices)
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "category"], name="clearance_unique_per_user")]
+        verbose_name = _("clearance")
+        verbose_name_plural = _("clearances")
+
+    def __str__(self):
+        return f"{self.user}: {self.get_category_display()}"

@@ -1,0 +1,57 @@
+"""What each role may do. Deny unless listed here.
+
+Record scope (which cases a user sees) is a separate question answered by
+``passage.cases.selectors.cases_visible_to``.
+"""
+
+from enum import StrEnum
+
+from .enums import Role
+
+
+class Action(StrEnum):
+    CASE_VIEW = "case.view"
+    CASE_CREATE = "case.create"
+    CASE_EDIT = "case.edit"
+    CASE_TRANSITION = "case.transition"
+    ELIGIBILITY_RUN = "eligibility.run"
+    ELIGIBILITY_OVERRIDE = "eligibility.override"
+    DOCUMENT_EDIT = "document.edit"
+    PERSON_MERGE = "person.merge"
+    SUPERVISION_VIEW = "supervision.view"
+    AUDIT_VIEW = "audit.view"
+    STAFF_MANAGE = "staff.manage"
+    RULES_MANAGE = "rules.manage"
+
+
+_COUNSELLING = {
+    Action.CASE_VIEW,
+    Action.CASE_CREATE,
+    Action.CASE_EDIT,
+    Action.CASE_TRANSITION,
+    Action.ELIGIBILITY_RUN,
+    Action.DOCUMENT_EDIT,
+}
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.COUNSELLOR: frozenset(_COUNSELLING),
+    Role.SUPERVISOR: frozenset(
+        _COUNSELLING | {Action.ELIGIBILITY_OVERRIDE, Action.PERSON_MERGE, Action.SUPERVISION_VIEW}
+    ),
+    Role.OPERATIONS: frozenset({Action.CASE_VIEW, Action.DOCUMENT_EDIT}),
+    Role.MOVEMENTS: frozenset({Action.CASE_VIEW}),
+    Role.REINTEGRATION: frozenset({Action.CASE_VIEW}),
+    Role.MANAGER: frozenset({Action.CASE_VIEW, Action.SUPERVISION_VIEW}),
+    Role.FINANCE: frozenset(),
+    Role.DPO: frozenset({Action.AUDIT_VIEW}),
+    Role.ADMIN: frozenset({Action.STAFF_MANAGE, Action.RULES_MANAGE}),
+}
+
+# Roles whose case scope is the whole mission (others are limited to work posts).
+MISSION_WIDE_ROLES = frozenset({Role.MANAGER, Role.OPERATIONS, Role.MOVEMENTS, Role.REINTEGRATION})
+
+
+def user_can(user, action: Action) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return action in ROLE_ACTIONS.get(user.role, frozenset())

@@ -1,0 +1,481 @@
+"""Writes on cases. Each function is one transaction: checks, new state, history and audit rows together."""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from passage.accounts.permissions import Action, user_can
+from passage.audit.enums import AuditAction
+from passage.audit.services import audit_record, diff_fields
+from passage.core.errors import ConcurrentEditError, ServiceError, TransitionRefused
+from passage.people.models import Person
+
+from . import eligibility, workflow
+from .enums import SENSITIVE_VULNERABILITIES, CaseStatus, ConsentKind, Relationship, VulnerabilityKind
+from .models import (
+    Attachment,
+    Case,
+    CaseMember,
+    Consent,
+    EligibilityCheck,
+    EligibilityOutcome,
+    FitToTravel,
+    Note,
+    ReturnGuardian,
+    StatusChange,
+    Vulnerability,
+)
+
+
+def _audit(actor, action, case: Case, obj=None, summary="", changes=None, person_id=None):
+    return audit_record(
+        actor=actor, action=action, obj=obj or case, case_id=case.pk, mission_id=case.mission_id,
+        person_id=person_id, summary=summary, changes=changes,
+    )
+
+
+def _require(actor, action: Action):
+    if not user_can(actor, action):
+        raise ServiceError(_("You are not allowed to do this."))
+
+
+def _principal_name(person: Person) -> str:
+    return f"{person.family_name.upper()}, {person.given_names}".strip(", ")
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor,
+    principal: Person,
+    work_post,
+    counsellor=None,
+    referral_source: str = "self",
+    referral_partner=None,
+    contact_on: datetime.date | None = None,
+    programme: str = "avrr",
+) -> Case:
+    """Open a case in status "contact" with ``principal`` as principal applicant.
+
+    Side effects: the case number is assigned; a status-history row (— → contact)
+    and a CREATE audit row are written.
+    """
+    _require(actor, Action.CASE_CREATE)
+    counsellor = counsellor or actor
+    if work_post.mission_id != principal.mission_id:
+        raise ServiceError(_("The work post belongs to another mission than the person."))
+    now = timezone.now()
+    case = Case.objects.create(
+        number=f"tmp-{now.timestamp()}-{principal.pk}",
+        programme=programme,
+        mission_id=work_post.mission_id,
+        work_post=work_post,
+        counsellor=counsellor,
+        status=CaseStatus.CONTACT,
+        status_changed_at=now,
+        referral_source=referral_source,
+        referral_partner=referral_partner,
+        contact_on=contact_on or timezone.localdate(),
+        principal_name=_principal_name(principal),
+    )
+    case.number = f"{work_post.mission.code}-{case.contact_on.year}-{case.pk:06d}"
+    case.save(update_fields=["number"])
+    CaseMember.objects.create(case=case, person=principal, relationship=Relationship.PRINCIPAL)
+    StatusChange.objects.create(case=case, from_status="", to_status=CaseStatus.CONTACT, at=now, by=actor)
+    _audit(actor, AuditAction.CREATE, case, summary=f"opened case {case.number}", person_id=principal.pk,
+           changes={"status": [None, CaseStatus.CONTACT], "work_post": [None, str(work_post)]})
+    return case
+
+
+CASE_EDITABLE = [
+    "work_post_id", "counsellor_id", "referral_source", "referral_partner_id", "contact_on", "application_on",
+    "intended_destination", "residence_procedure_withdrawn_on", "residence_procedure_none",
+    "government_position", "government_position_on",
+]
+
+
+def _lock(case_or_id, version: int | None = None) -> Case:
+    pk = getattr(case_or_id, "pk", case_or_id)
+    locked = Case.objects.select_for_update().get(pk=pk)
+    if version is not None and locked.version != version:
+        raise ConcurrentEditError()
+    return locked
+
+
+def _bump(case: Case, fields: list[str]) -> None:
+    case.version = F("version") + 1
+    case.save(update_fields=[*fields, "version", "updated_at"])
+    case.refresh_from_db(fields=["version", "updated_at"])
+
+
+@transaction.atomic
+def case_update(*, actor, case: Case, version: int, **fields) -> Case:
+    """Change the application details of a case, refusing a save on top of someone else's (``version``)."""
+    _require(actor, Action.CASE_EDIT)
+    locked = _lock(case, version)
+    if locked.status in (CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN):
+        raise ServiceError(_("This case is %(status)s and can no longer be changed.")
+                           % {"status": CaseStatus(locked.status).label})
+    before = {n: getattr(locked, n) for n in CASE_EDITABLE}
+    after = {**before, **{k: v for k, v in fields.items() if k in CASE_EDITABLE}}
+    errors = {}
+    today = timezone.localdate()
+    for name in ("residence_procedure_withdrawn_on", "government_position_on", "contact_on", "application_on"):
+        if after[name] and after[name] > today:
+            errors[name.removesuffix("_id")] = _("This date cannot be in the future.")
+    if after["government_position"] != "not_asked" and not after["government_position_on"]:
+        errors["government_position_on"] = _("Give the date the government's position was recorded.")
+    if errors:
+        raise ServiceError(_("Please correct the marked fields."), field_errors=errors)
+    changes = diff_fields(before, after)
+    if not changes:
+        return locked
+    for n, v in after.items():
+        setattr(locked, n, v)
+    _bump(locked, list(after.keys()))
+    _audit(actor, AuditAction.UPDATE, locked, summary="changed case", changes=changes)
+    return locked
+
+
+@transaction.atomic
+def case_member_add(*, actor, case: Case, person: Person, relationship: str) -> CaseMember:
+    _require(actor, Action.CASE_EDIT)
+    locked = _lock(case)
+    if relationship == Relationship.PRINCIPAL:
+        raise ServiceError(_("A case has one principal applicant, chosen when it is opened."))
+    if person.merged_into_id:
+        raise ServiceError(_("This person was merged into another record; add that one instead."))
+    if locked.members.filter(person=person).exists():
+        raise ServiceError(_("This person is already a member of the household."))
+    member = CaseMember.objects.create(case=locked, person=person, relationship=relationship)
+    _bump(locked, [])
+    _audit(actor, AuditAction.CREATE, locked, obj=member, person_id=person.pk,
+           summary=f"added household member ({relationship})")
+    return member
+
+
+@transaction.atomic
+def case_member_remove(*, actor, member: CaseMember, reason: str) -> None:
+    _require(actor, Action.CASE_EDIT)
+    locked = _lock(member.case_id)
+    if member.relationship == Relationship.PRINCIPAL:
+        raise ServiceError(_("The principal applicant cannot be removed from the case."))
+    _audit(actor, AuditAction.DELETE, locked, obj=member, person_id=member.person_id,
+           summary="removed household member", changes={"reason": [None, reason]})
+    member.delete()
+    _bump(locked, [])
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    actor,
+    case: Case | int,
+    to_status: str,
+    reason: str = "",
+    review_on: datetime.date | None = None,
+    version: int | None = None,
+) -> Case:
+    """The only way a case's status changes.
+
+    Locks the case row, refuses a move that is not in the table or whose
+    requirements are not met (the error lists what is missing), and writes the
+    new status, a StatusChange row and a TRANSITION audit row in one
+    transaction. Two simultaneous moves of one case: the second waits for the
+    lock, then finds the status changed and is refused.
+
+    Side effects: entering "application" sets ``application_on``; entering
+    "on hold" records where the case was, the reason and the review date;
+    "closed" sets ``closed_on``.
+    """
+    _require(actor, Action.CASE_TRANSITION)
+    locked = _lock(case, version)
+    if to_status not in CaseStatus.values:
+        raise TransitionRefused(_("Unknown status “%(status)s”.") % {"status": to_status})
+    reason = (reason or "").strip()
+    blockers = workflow.transition_blockers(locked, to_status)
+    if to_status in workflow.REASON_REQUIRED and not reason:
+        blockers.append(_("A reason."))
+    if to_status == CaseStatus.ON_HOLD:
+        if not review_on:
+            blockers.append(_("A review date."))
+        elif review_on <= timezone.localdate():
+            blockers.append(_("A review date in the future."))
+    if blockers:
+        raise TransitionRefused(
+            _("The case cannot move to “%(to)s” yet. Missing:") % {"to": CaseStatus(to_status).label},
+            details=blockers,
+        )
+    from_status = locked.status
+    now = timezone.now()
+    fields = ["status", "status_changed_at"]
+    locked.status = to_status
+    locked.status_changed_at = now
+    if to_status == CaseStatus.ON_HOLD:
+        locked.on_hold_from, locked.on_hold_reason, locked.on_hold_review_on = from_status, reason, review_on
+        fields += ["on_hold_from", "on_hold_reason", "on_hold_review_on"]
+    elif from_status == CaseStatus.ON_HOLD:
+        locked.on_hold_from, locked.on_hold_reason, locked.on_hold_review_on = "", "", None
+        fields += ["on_hold_from", "on_hold_reason", "on_hold_review_on"]
+    if to_status == CaseStatus.APPLICATION and not locked.application_on:
+        locked.application_on = timezone.localdate()
+        fields.append("application_on")
+    if to_status == CaseStatus.CLOSED:
+        locked.closed_on = timezone.localdate()
+        fields.append("closed_on")
+    _bump(locked, fields)
+    StatusChange.objects.create(case=locked, from_status=from_status, to_status=to_status, at=now, by=actor,
+                                reason=reason)
+    _audit(actor, AuditAction.TRANSITION, locked, summary=f"{from_status} → {to_status}",
+           changes={"status": [from_status, to_status], "reason": [None, reason] if reason else None})
+    return locked
+
+
+@transaction.atomic
+def eligibility_check_run(*, actor, case: Case, on: datetime.date | None = None) -> EligibilityCheck:
+    """Evaluate every rule in force on ``on`` (default today) and store each outcome with its rule version."""
+    _require(actor, Action.ELIGIBILITY_RUN)
+    locked = _lock(case)
+    on = on or timezone.localdate()
+    results = eligibility.evaluate(locked, on)
+    if not results:
+        raise ServiceError(_("No eligibility rules are in force on %(date)s for this programme.") % {"date": on})
+    check = EligibilityCheck.objects.create(case=locked, checked_on=on, run_at=timezone.now(), run_by=actor,
+                                            passed=all(r.passed for r in results))
+    EligibilityOutcome.objects.bulk_create([
+        EligibilityOutcome(eligibility_check=check, rule=r.rule, rule_code=r.rule.code, passed=r.passed,
+                           reason_msgid=r.msgid, reason_params=r.params)
+        for r in results
+    ])
+    _audit(actor, AuditAction.CHECK, locked, obj=check, summary=f"eligibility {'passed' if check.passed else 'failed'}",
+           changes={r.rule.code: [None, f"{'pass' if r.passed else 'fail'} (v{r.rule.version})"] for r in results})
+    return check
+
+
+@transaction.atomic
+def eligibility_override(*, actor, outcome: EligibilityOutcome, reason: str) -> EligibilityOutcome:
+    """A supervisor lets a failed rule pass, with a reason; the override is audited and shown on the case."""
+    _require(actor, Action.ELIGIBILITY_OVERRIDE)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Give the reason for the override."),
+                           field_errors={"reason": _("Give the reason for the override.")})
+    check = outcome.eligibility_check
+    locked_case = _lock(check.case_id)
+    outcome = EligibilityOutcome.objects.select_for_update().get(pk=outcome.pk)
+    if outcome.passed or outcome.overridden_at:
+        raise ServiceError(_("Only a failed rule that is not yet overridden can be overridden."))
+    latest = locked_case.eligibility_checks.order_by("-run_at", "-id").first()
+    if latest.pk != check.pk:
+        raise ServiceError(_("A newer eligibility check exists; override a rule of the latest check."))
+    outcome.overridden_by, outcome.overridden_at, outcome.override_reason = actor, timezone.now(), reason
+    outcome.save(update_fields=["overridden_by", "overridden_at", "override_reason"])
+    passed = all(o.effective_pass for o in check.outcomes.all())
+    if passed != check.passed:
+        EligibilityCheck.objects.filter(pk=check.pk).update(passed=passed)
+    _audit(actor, AuditAction.OVERRIDE, locked_case, obj=outcome, summary=f"overrode rule {outcome.rule_code}",
+           changes={"reason": [None, reason]})
+    return outcome
+
+
+def _sync_sensitivity(case: Case) -> list[str]:
+    kinds = set(case.vulnerabilities.filter(ended_on__isnull=True).values_list("kind", flat=True))
+    flags = {
+        "is_trafficking": VulnerabilityKind.TRAFFICKING in kinds,
+        "is_unaccompanied_minor": VulnerabilityKind.UNACCOMPANIED_MINOR in kinds,
+        "is_medical": VulnerabilityKind.MEDICAL in kinds,
+    }
+    changed = [f for f, v in flags.items() if getattr(case, f) != v]
+    for f in changed:
+        setattr(case, f, flags[f])
+    return changed
+
+
+@transaction.atomic
+def vulnerability_record(
+    *, actor, case: Case, person: Person, kind: str, detail: str = "", assessed_on: datetime.date | None = None
+) -> Vulnerability:
+    """Record a vulnerability of a household member; medical, minor and trafficking make the case sensitive."""
+    _require(actor, Action.CASE_EDIT)
+    locked = _lock(case)
+    if not locked.members.filter(person=person).exists():
+        raise ServiceError(_("This person is not a member of the household."))
+    if kind == VulnerabilityKind.OTHER and not detail.strip():
+        raise ServiceError(_("Describe the vulnerability."), field_errors={"detail": _("Describe the vulnerability.")})
+    assessed_on = assessed_on or timezone.localdate()
+    if assessed_on > timezone.localdate():
+        raise ServiceError(_("The assessment date cannot be in the future."),
+                           field_errors={"assessed_on": _("The assessment date cannot be in the future.")})
+    vuln = Vulnerability.objects.create(case=locked, person=person, kind=kind, detail=detail.strip(),
+                                        assessed_on=assessed_on, assessed_by=actor)
+    changed = _sync_sensitivity(locked)
+    _bump(locked, changed)
+    _audit(actor, AuditAction.CREATE, locked, obj=vuln, person_id=person.pk, summary=f"recorded vulnerability {kind}",
+           changes={"kind": [None, kind], "sensitive": [None, kind in SENSITIVE_VULNERABILITIES]})
+    return vuln
+
+
+@transaction.atomic
+def vulnerability_end(*, actor, vulnerability: Vulnerability, ended_on: datetime.date | None = None) -> Vulnerability:
+    _require(actor, Action.CASE_EDIT)
+    locked = _lock(vulnerability.case_id)
+    vulnerability.ended_on = ended_on or timezone.localdate()
+    vulnerability.save(update_fields=["ended_on"])
+    changed = _sync_sensitivity(locked)
+    _bump(locked, changed)
+    _audit(actor, AuditAction.UPDATE, locked, obj=vulnerability, person_id=vulnerability.person_id,
+           summary=f"vulnerability {vulnerability.kind} no longer applies")
+    return vulnerability
+
+
+@transaction.atomic
+def vulnerabilities_assessed(*, actor, case: Case, on: datetime.date | None = None) -> Case:
+    """Record that the household's vulnerabilities were assessed (also when none were found)."""
+    _require(actor, Action.CASE_EDIT)
+    locked = _lock(case)
+    locked.vulnerabilities_assessed_on = on or timezone.localdate()
+    locked.vulnerabilities_assessed_by = actor
+    _bump(locked, ["vulnerabilities_assessed_on", "vulnerabilities_assessed_by"])
+    _audit(actor, AuditAction.UPDATE, locked, summary="vulnerabilities assessed",
+           changes={"vulnerabilities_assessed_on": [None, str(locked.vulnerabilities_assessed_on)]})
+    return locked
+
+
+@transaction.atomic
+def consent_record(
+    *, actor, case: Case, kind: str, given_on: datetime.date, person: Person | None = None, given_by_name: str = ""
+) -> Consent:
+    _require(actor, Action.CASE_EDIT)
+    locked = _lock(case)
+    if given_on > timezone.localdate():
+        raise ServiceError(_("A consent cannot be dated in the future."),
+                           field_errors={"given_on": _("A consent cannot be dated in the future.")})
+    if kind == ConsentKind.GUARDIAN_HOST and not given_by_name.strip():
+        raise ServiceError(_("Give the name of the guardian who consented."),
+                           field_errors={"given_by_name": _("Give the name of the guardian who consented.")})
+    consent = Consent.objects.create(case=locked, kind=kind, given_on=given_on, person=person,
+                                     given_by_name=given_by_name.strip(), recorded_by=actor)
+    _bump(locked, [])
+    _audit(actor, AuditAction.CREATE, locked, obj=consent, summary=f"recorded consent {kind}")
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, consent: Consent) -> Consent:
+    _require(actor, Action.CASE_EDIT)
+    locked = _lock(consent.case_id)
+    consent.withdrawn_on = timezone.localdate()
+    consent.save(update_fields=["withdrawn_on"])
+    _bump(locked, [])
+    _audit(actor, AuditAction.UPDATE, locked, obj=consent, summary=f"consent {consent.kind} withdrawn")
+    return consent
+
+
+@transaction.atomic
+def return_guardian_record(
+    *, actor, case: Case, minor: Person, name: str, relationship: str, identified_by: str,
+    confirmed_on: datetime.date, confirmed_by_mission=None,
+) -> ReturnGuardian:
+    _require(actor, Action.CASE_EDIT)
+    locked = _lock(case)
+    if not locked.members.filter(person=minor).exists():
+        raise ServiceError(_("This person is not a member of the household."))
+    errors = {}
+    for field, value in (("name", name), ("relationship", relationship), ("identified_by", identified_by)):
+        if not (value or "").strip():
+            errors[field] = _("This field is required.")
+    if confirmed_on and confirmed_on > timezone.localdate():
+        errors["confirmed_on"] = _("This date cannot be in the future.")
+    if errors:
+        raise ServiceError(_("Please correct the marked fields."), field_errors=errors)
+    guardian = ReturnGuardian.objects.create(
+        case=locked, minor=minor, name=name.strip(), relationship=relationship.strip(),
+        identified_by=identified_by.strip(), confirmed_on=confirmed_on, confirmed_by_mission=confirmed_by_mission,
+        recorded_by=actor,
+    )
+    _bump(locked, [])
+    _audit(actor, AuditAction.CREATE, locked, obj=guardian, person_id=minor.pk, summary="guardian in country of return confirmed")
+    return guardian
+
+
+@transaction.atomic
+def fit_to_travel_record(
+    *, actor, case: Case, person: Person, fit: bool, statement_on: datetime.date, issued_by: str, conditions: str = ""
+) -> FitToTravel:
+    _require(actor, Action.DOCUMENT_EDIT)
+    locked = _lock(case)
+    if not locked.members.filter(person=person).exists():
+        raise ServiceError(_("This person is not a member of the household."))
+    if statement_on > timezone.localdate():
+        raise ServiceError(_("The statement cannot be dated in the future."),
+                           field_errors={"statement_on": _("The statement cannot be dated in the future.")})
+    if not issued_by.strip():
+        raise ServiceError(_("Give the doctor or service."), field_errors={"issued_by": _("Give the doctor or service.")})
+    statement = FitToTravel.objects.create(case=locked, person=person, fit=fit, statement_on=statement_on,
+                                           issued_by=issued_by.strip(), conditions=conditions.strip(), recorded_by=actor)
+    _bump(locked, [])
+    _audit(actor, AuditAction.CREATE, locked, obj=statement, person_id=person.pk,
+           summary=f"fit-to-travel statement ({'fit' if fit else 'not fit'})")
+    return statement
+
+
+@transaction.atomic
+def note_add(
+    *, actor, case: Case, text: str, written_on: datetime.date | None = None, language=None, interpreter: str = "none"
+) -> Note:
+    _require(actor, Action.CASE_EDIT)
+    locked = _lock(case)
+    if not text.strip():
+        raise ServiceError(_("The note is empty."), field_errors={"text": _("The note is empty.")})
+    written_on = written_on or timezone.localdate()
+    if written_on > timezone.localdate():
+        raise ServiceError(_("A note cannot be dated in the future."),
+                           field_errors={"written_on": _("A note cannot be dated in the future.")})
+    note = Note.objects.create(case=locked, written_on=written_on, author=actor, language=language,
+                               interpreter=interpreter, text=text.strip())
+    _audit(actor, AuditAction.CREATE, locked, obj=note, summary="added counselling note")
+    return note
+
+
+# Allowed attachment types, recognised by their first bytes, not by the name or the browser's word.
+_MAGIC = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    for magic, content_type in _MAGIC.items():
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def attachment_add(*, actor, case: Case, kind: str, upload, person: Person | None = None) -> Attachment:
+    """Store a scan (PDF, JPEG or PNG, at most ATTACHMENT_MAX_BYTES) outside the database; audited."""
+    _require(actor, Action.CASE_EDIT)
+    locked = _lock(case)
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        msg = _("The file is too large: at most %(mb)s MB.") % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        raise ServiceError(msg, field_errors={"file": msg})
+    data = upload.read()
+    content_type = sniff_content_type(data[:16])
+    if content_type is None:
+        msg = _("Only PDF, JPEG and PNG files can be attached.")
+        raise ServiceError(msg, field_errors={"file": msg})
+    digest = hashlib.sha256(data).hexdigest()
+    attachment = Attachment(case=locked, person=person, kind=kind, original_name=upload.name[:200],
+                            content_type=content_type, size=len(data), sha256=digest, uploaded_by=actor)
+    attachment.file.save(digest, ContentFile(data), save=False)
+    attachment.save()
+    _audit(actor, AuditAction.CREATE, locked, obj=attachment, summary=f"attached {kind}",
+           changes={"sha256": [None, digest], "size": [None, len(data)]})
+    return attachment

@@ -1,0 +1,17 @@
+from passage.accounts.permissions import Action, user_can
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "cases": user_can(user, Action.CASE_VIEW),
+            "register": user_can(user, Action.CASE_CREATE),
+            "supervision": user_can(user, Action.SUPERVISION_VIEW),
+            "audit": user_can(user, Action.AUDIT_VIEW),
+            "staff": user_can(user, Action.STAFF_MANAGE),
+            "rules": user_can(user, Action.RULES_MANAGE),
+        }
+    }

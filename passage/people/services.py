@@ -1,0 +1,309 @@
+"""Writes on persons. Each function is one transaction with its audit rows."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from passage.audit.enums import AuditAction
+from passage.audit.services import audit_record, diff_fields
+from passage.core.errors import ConcurrentEditError, ServiceError
+
+from . import validation
+from .enums import NameKind, ResidenceKind
+from .models import Identifier, Nationality, Person, PersonName, Phone, TravelDocument
+from .names import phonetic_key, search_key
+
+PERSON_FIELDS = [
+    "family_name", "given_names", "known_as", "sex", "birth_year", "birth_month", "birth_day",
+    "country_of_birth", "preferred_language_id", "residence_kind", "residence_location_id", "residence_address",
+]
+
+
+def _check_person_fields(data: dict) -> None:
+    errors = {}
+    if not (data.get("family_name") or "").strip():
+        errors["family_name"] = _("Give the family name (as on documents, or as known if there is no document).")
+    errors.update(validation.validate_birth(data.get("birth_year"), data.get("birth_month"), data.get("birth_day")))
+    kind = data.get("residence_kind")
+    if kind == ResidenceKind.PARTNER_LOCATION and not data.get("residence_location_id"):
+        errors["residence_location"] = _("Choose the centre where the person lives.")
+    if kind == ResidenceKind.PRIVATE_ADDRESS and not (data.get("residence_address") or "").strip():
+        errors["residence_address"] = _("Give the private address.")
+    if errors:
+        raise ServiceError(_("Please correct the marked fields."), field_errors=errors)
+
+
+def _write_name(person: Person, kind: str, family_name: str, given_names: str) -> PersonName:
+    return PersonName.objects.create(
+        person=person,
+        kind=kind,
+        family_name=family_name,
+        given_names=given_names,
+        search_key=search_key(given_names, family_name),
+        phonetic_key=phonetic_key(given_names, family_name),
+    )
+
+
+@transaction.atomic
+def person_register(
+    *,
+    actor,
+    mission,
+    family_name: str,
+    given_names: str = "",
+    sex: str,
+    birth_year: int | None = None,
+    birth_month: int | None = None,
+    birth_day: int | None = None,
+    nationalities: list[str] = (),
+    known_as: str = "",
+    country_of_birth: str = "",
+    preferred_language=None,
+    residence_kind: str = ResidenceKind.UNKNOWN,
+    residence_location=None,
+    residence_address: str = "",
+) -> Person:
+    """Create a person with the name as on documents as a searchable name. Audited."""
+    data = {
+        "family_name": family_name.strip(), "given_names": given_names.strip(), "known_as": known_as.strip(),
+        "sex": sex, "birth_year": birth_year, "birth_month": birth_month, "birth_day": birth_day,
+        "country_of_birth": country_of_birth or "",
+        "preferred_language_id": getattr(preferred_language, "pk", preferred_language),
+        "residence_kind": residence_kind,
+        "residence_location_id": getattr(residence_location, "pk", residence_location),
+        "residence_address": residence_address.strip(),
+    }
+    _check_person_fields(data)
+    person = Person.objects.create(mission=mission, created_by=actor, **data)
+    _write_name(person, NameKind.DOCUMENT, person.family_name, person.given_names)
+    if person.known_as:
+        _write_name(person, NameKind.KNOWN, "", person.known_as)
+    for code in dict.fromkeys(nationalities):
+        Nationality.objects.create(person=person, country=code)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=person, person_id=person.pk, mission_id=mission.pk,
+        summary=f"registered person {person.pk}",
+        changes={k: [None, str(v) if v is not None else None] for k, v in data.items() if v not in (None, "")},
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, version: int, nationalities: list[str] | None = None, **fields) -> Person:
+    """Change a person's details if nobody saved in between (``version``); audited with the changed fields."""
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if locked.version != version:
+        raise ConcurrentEditError()
+    before = {name: getattr(locked, name) for name in PERSON_FIELDS}
+    after = {**before, **{k: v for k, v in fields.items() if k in PERSON_FIELDS}}
+    after["family_name"] = (after["family_name"] or "").strip()
+    _check_person_fields(after)
+    changes = diff_fields(before, after)
+    if nationalities is not None:
+        old = sorted(locked.nationalities.values_list("country", flat=True))
+        new = sorted(dict.fromkeys(nationalities))
+        if old != new:
+            locked.nationalities.exclude(country__in=new).delete()
+            for code in set(new) - set(old):
+                Nationality.objects.create(person=locked, country=code)
+            changes["nationalities"] = [",".join(old), ",".join(new)]
+    if not changes:
+        return locked
+    for name, value in after.items():
+        setattr(locked, name, value)
+    locked.version = F("version") + 1
+    locked.save(update_fields=[*after.keys(), "version", "updated_at"])
+    if "family_name" in changes or "given_names" in changes:
+        locked.names.filter(kind=NameKind.DOCUMENT).update(
+            family_name=after["family_name"], given_names=after["given_names"],
+            search_key=search_key(after["given_names"], after["family_name"]),
+            phonetic_key=phonetic_key(after["given_names"], after["family_name"]),
+        )
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, person_id=locked.pk,
+                 mission_id=locked.mission_id, summary="changed person", changes=changes)
+    locked.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def person_name_add(*, actor, person: Person, kind: str, family_name: str, given_names: str = "") -> PersonName:
+    if not (family_name or given_names).strip():
+        raise ServiceError(_("Give a name."), field_errors={"family_name": _("Give a name.")})
+    name = _write_name(person, kind, family_name.strip(), given_names.strip())
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=name, person_id=person.pk, mission_id=person.mission_id,
+                 summary=f"added name ({kind})")
+    return name
+
+
+@transaction.atomic
+def phone_add(*, actor, person: Person, number: str, sms_consent: bool) -> Phone:
+    """Add a mobile number (validated, stored E.164) with the SMS consent as given."""
+    e164, error = validation.normalise_mobile(number)
+    if error:
+        raise ServiceError(error, field_errors={"number": error})
+    if person.phones.filter(number=e164).exists():
+        raise ServiceError(_("This number is already recorded for this person."),
+                           field_errors={"number": _("This number is already recorded for this person.")})
+    phone = Phone.objects.create(
+        person=person, number=e164, sms_consent=sms_consent,
+        sms_consent_at=timezone.now() if sms_consent else None, sms_consent_by=actor if sms_consent else None,
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=phone, person_id=person.pk, mission_id=person.mission_id,
+                 summary="added phone number", changes={"sms_consent": [None, sms_consent]})
+    return phone
+
+
+@transaction.atomic
+def identifier_add(*, actor, person: Person, kind: str, value: str) -> Identifier:
+    value = (value or "").strip().replace(" ", "")
+    error = validation.validate_identifier(kind, value)
+    if error:
+        raise ServiceError(error, field_errors={"value": error})
+    other = Identifier.objects.filter(kind=kind, value=value).exclude(person=person).first()
+    if other:
+        msg = _("This number is already recorded for another person: check for a duplicate before going on.")
+        raise ServiceError(msg, field_errors={"value": msg})
+    identifier, _created = Identifier.objects.get_or_create(person=person, kind=kind, value=value)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=identifier, person_id=person.pk,
+                 mission_id=person.mission_id, summary=f"added identifier ({kind})")
+    return identifier
+
+
+@transaction.atomic
+def document_add(
+    *,
+    actor,
+    person: Person,
+    kind: str,
+    status: str,
+    issuing_country: str,
+    number: str = "",
+    issued_on: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
+    requested_on: datetime.date | None = None,
+    mrz: str = "",
+    custody: str = "with_holder",
+) -> TravelDocument:
+    """Record an identity or travel document; MRZ check digits and dates are validated per field."""
+    errors = validation.validate_document(
+        kind=kind, status=status, number=number, expires_on=expires_on, issued_on=issued_on, mrz=mrz
+    )
+    if not issuing_country:
+        errors["issuing_country"] = _("Choose the issuing country.")
+    if errors:
+        raise ServiceError(_("Please correct the marked fields."), field_errors=errors)
+    document = TravelDocument.objects.create(
+        person=person, kind=kind, status=status, number=number.strip().upper(),
+        number_key=validation.normalise_document_number(number), issuing_country=issuing_country,
+        issued_on=issued_on, expires_on=expires_on, requested_on=requested_on,
+        mrz=mrz.strip().upper(), custody=custody, created_by=actor,
+    )
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=document, person_id=person.pk, mission_id=person.mission_id,
+        summary=f"added {kind} ({status})",
+        changes={"number": [None, document.number], "expires_on": [None, str(expires_on) if expires_on else None]},
+    )
+    return document
+
+
+@transaction.atomic
+def document_update(*, actor, document: TravelDocument, version: int, **fields) -> TravelDocument:
+    locked = TravelDocument.objects.select_for_update().get(pk=document.pk)
+    if locked.version != version:
+        raise ConcurrentEditError()
+    names = ["kind", "status", "number", "issuing_country", "issued_on", "expires_on", "requested_on", "mrz", "custody"]
+    before = {n: getattr(locked, n) for n in names}
+    after = {**before, **{k: v for k, v in fields.items() if k in names}}
+    errors = validation.validate_document(
+        kind=after["kind"], status=after["status"], number=after["number"], expires_on=after["expires_on"],
+        issued_on=after["issued_on"], mrz=after["mrz"],
+    )
+    if errors:
+        raise ServiceError(_("Please correct the marked fields."), field_errors=errors)
+    changes = diff_fields(before, after)
+    if not changes:
+        return locked
+    for n, v in after.items():
+        setattr(locked, n, v)
+    locked.number_key = validation.normalise_document_number(after["number"])
+    locked.version = F("version") + 1
+    locked.save(update_fields=[*names, "number_key", "version"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, person_id=locked.person_id,
+                 mission_id=locked.person.mission_id, summary="changed document", changes=changes)
+    locked.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def person_merge(*, actor, survivor: Person, duplicate: Person, reason: str) -> Person:
+    """Merge ``duplicate`` into ``survivor``; nothing is deleted.
+
+    Side effects: the duplicate's names, nationalities, phones, identifiers,
+    documents, case memberships and assisted departures move to the survivor;
+    the duplicate row stays with ``merged_into`` set so every earlier audit row
+    and history still resolves; one MERGE audit row on each person.
+    """
+    from django.apps import apps
+
+    if not reason.strip():
+        raise ServiceError(_("Give the reason for the merge."), field_errors={"reason": _("Give the reason for the merge.")})
+    if survivor.pk == duplicate.pk:
+        raise ServiceError(_("A person cannot be merged into themselves."))
+    locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk])}
+    survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    if survivor.merged_into_id or duplicate.merged_into_id:
+        raise ServiceError(_("One of these persons was already merged into another; merge into that person instead."))
+
+    moved = {}
+    existing_nats = set(survivor.nationalities.values_list("country", flat=True))
+    duplicate.nationalities.filter(country__in=existing_nats).delete()
+    moved["nationalities"] = duplicate.nationalities.update(person=survivor)
+    moved["names"] = duplicate.names.update(person=survivor)
+    existing_phones = set(survivor.phones.values_list("number", flat=True))
+    duplicate.phones.filter(number__in=existing_phones).delete()
+    moved["phones"] = duplicate.phones.update(person=survivor)
+    for ident in duplicate.identifiers.all():
+        if survivor.identifiers.filter(kind=ident.kind, value=ident.value).exists():
+            ident.delete()
+    moved["identifiers"] = duplicate.identifiers.update(person=survivor)
+    moved["documents"] = duplicate.documents.update(person=survivor)
+    CaseMember = apps.get_model("cases", "CaseMember")
+    AssistedDeparture = apps.get_model("cases", "AssistedDeparture")
+    clash = CaseMember.objects.filter(person=duplicate, case__members__person=survivor)
+    if clash.exists():
+        raise ServiceError(_("Both persons are members of the same case: remove one from that case first."))
+    moved["case_memberships"] = CaseMember.objects.filter(person=duplicate).update(person=survivor)
+    moved["assisted_departures"] = AssistedDeparture.objects.filter(person=duplicate).update(person=survivor)
+    # Persons merged earlier into the duplicate now point at the survivor, so the chain stays one level deep.
+    Person.objects.filter(merged_into=duplicate).update(merged_into=survivor)
+    Person.objects.filter(pk=duplicate.pk).update(merged_into=survivor, version=F("version") + 1)
+    Person.objects.filter(pk=survivor.pk).update(version=F("version") + 1)
+    for person_id, summary in ((survivor.pk, f"merged person {duplicate.pk} into this person"),
+                               (duplicate.pk, f"merged into person {survivor.pk}")):
+        audit_record(actor=actor, action=AuditAction.MERGE, object_type="people.person", object_id=person_id,
+                     person_id=person_id, mission_id=survivor.mission_id, summary=summary,
+                     changes={"reason": [None, reason], "moved": [None, str(moved)]})
+    survivor.refresh_from_db()
+    return survivor
+
+
+def person_ids_matching(person_ids) -> set[int]:
+    """The persons that are the same person as these: merged duplicates and strong matches (document, identifier)."""
+    ids = set(person_ids)
+    ids |= set(Person.objects.filter(merged_into__in=ids).values_list("pk", flat=True))
+    doc_keys = TravelDocument.objects.filter(person__in=ids).exclude(number_key="").values_list("number_key", "issuing_country")
+    for key, country in doc_keys:
+        ids |= set(TravelDocument.objects.filter(number_key=key, issuing_country=country).values_list("person_id", flat=True))
+    idents = list(Identifier.objects.filter(person__in=ids).values_list("kind", "value"))
+    for kind, value in idents:
+        ids |= set(Identifier.objects.filter(kind=kind, value=value).values_list("person_id", flat=True))
+    return ids
+
+
+__all__ = [
+    "person_register", "person_update", "person_name_add", "phone_add", "identifier_add", "document_add",
+    "document_update", "person_merge", "person_ids_matching", "IntegrityError",
+]

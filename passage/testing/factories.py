@@ -1,0 +1,155 @@
+"""factory-boy factories for tests and the demo. Synthetic data only."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from passage.accounts.enums import Role, WorkPostKind
+from passage.accounts.models import Mission, User, WorkPost
+from passage.cases.enums import CaseStatus, Relationship
+from passage.cases.models import Case, CaseMember, StatusChange
+from passage.people.enums import DocumentKind, DocumentStatus, NameKind, Sex
+from passage.people.models import Nationality, Person, PersonName, TravelDocument
+from passage.people.names import phonetic_key, search_key
+from passage.reference.enums import LocationKind, PartnerKind
+from passage.reference.models import PartnerLocation, PartnerOrganisation
+
+
+class MissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mission
+        django_get_or_create = ("code",)
+
+    code = "NL"
+    name = "Netherlands mission"
+    country = "NL"
+    is_host = True
+
+
+class WorkPostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkPost
+
+    mission = factory.SubFactory(MissionFactory)
+    code = factory.Sequence(lambda n: f"WP{n:03d}")
+    name = factory.Sequence(lambda n: f"Work post {n}")
+    kind = WorkPostKind.RECEPTION_CENTRE
+    city = "Zwolle"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@passage.example")
+    mission = factory.SubFactory(MissionFactory)
+    role = Role.COUNSELLOR
+    password = factory.django.Password("correct horse battery")
+
+    @factory.post_generation
+    def work_posts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.work_posts.set(extracted)
+
+    @factory.post_generation
+    def supervised_work_posts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.supervised_work_posts.set(extracted)
+
+
+class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerOrganisation
+        django_get_or_create = ("name",)
+
+    name = "Reception agency"
+    kind = PartnerKind.RECEPTION_AGENCY
+
+
+class PartnerLocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerLocation
+
+    organisation = factory.SubFactory(PartnerOrganisationFactory)
+    name = factory.Sequence(lambda n: f"Reception centre {n}")
+    kind = LocationKind.RECEPTION_CENTRE
+    city = "Ter Apel"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A person with a document name row, and (by default) one nationality."""
+
+    class Meta:
+        model = Person
+        skip_postgeneration_save = True
+
+    mission = factory.SubFactory(MissionFactory)
+    family_name = factory.Faker("last_name")
+    given_names = factory.Faker("first_name")
+    sex = Sex.MALE
+    birth_year = 1990
+    birth_month = 5
+    birth_day = 17
+    preferred_language_id = "en"
+    residence_kind = "private_address"
+    residence_address = "Voorbeeldstraat 1, Utrecht"
+
+    @factory.post_generation
+    def names(self, create, extracted, **kwargs):
+        if create:
+            PersonName.objects.create(
+                person=self, kind=NameKind.DOCUMENT, family_name=self.family_name, given_names=self.given_names,
+                search_key=search_key(self.given_names, self.family_name),
+                phonetic_key=phonetic_key(self.given_names, self.family_name),
+            )
+
+    @factory.post_generation
+    def nationality(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            Nationality.objects.create(person=self, country=extracted or "GE")
+
+
+class TravelDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TravelDocument
+
+    person = factory.SubFactory(PersonFactory)
+    kind = DocumentKind.PASSPORT
+    status = DocumentStatus.HELD
+    number = factory.Sequence(lambda n: f"XP{n:07d}")
+    number_key = factory.LazyAttribute(lambda d: d.number)
+    issuing_country = "GE"
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=800))
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A case with its principal applicant as member and a first history row."""
+
+    class Meta:
+        model = Case
+        skip_postgeneration_save = True
+
+    number = factory.Sequence(lambda n: f"NL-2026-{n + 900000:06d}")
+    work_post = factory.SubFactory(WorkPostFactory)
+    mission = factory.LazyAttribute(lambda c: c.work_post.mission)
+    counsellor = factory.SubFactory(UserFactory, mission=factory.SelfAttribute("..mission"))
+    status = CaseStatus.CONTACT
+    status_changed_at = factory.LazyFunction(timezone.now)
+    contact_on = factory.LazyFunction(timezone.localdate)
+    intended_destination = "GE"
+
+    @factory.post_generation
+    def principal(self, create, extracted, **kwargs):
+        if not create:
+            return
+        person = extracted or PersonFactory(mission=self.mission)
+        CaseMember.objects.create(case=self, person=person, relationship=Relationship.PRINCIPAL)
+        self.principal_name = f"{person.family_name.upper()}, {person.given_names}"
+        Case.objects.filter(pk=self.pk).update(principal_name=self.principal_name)
+        StatusChange.objects.create(case=self, from_status="", to_status=self.status, at=timezone.now(),
+                                    by=self.counsellor)

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Start the quick start on a fresh SQLite file and check it answers: health, login page, a demo login.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${SMOKE_PORT:-8765}"
+export SQLITE_PATH="$(mktemp -d)/smoke.sqlite3"
+export CELERY_BROKER_URL="sqla+sqlite:///$(dirname "$SQLITE_PATH")/broker.sqlite3"
+export DEMO_SCALE="${DEMO_SCALE:-small}"
+log=$(mktemp)
+PORT=$PORT bash scripts/run.sh >"$log" 2>&1 &
+pid=$!
+cleanup() { pkill -P $pid 2>/dev/null || true; kill $pid 2>/dev/null || true; }
+trap cleanup EXIT
+for _ in $(seq 240); do
+  if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then break; fi
+  kill -0 $pid 2>/dev/null || { echo "run.sh exited early:"; cat "$log"; exit 1; }
+  sleep 1
+done
+curl -fsS "http://127.0.0.1:$PORT/healthz" | tee /dev/stderr | grep -q '"status": "ok"'
+curl -fsS "http://127.0.0.1:$PORT/login/" | grep -q 'name="username"'
+grep -q "counsellor" "$log" || { echo "demo logins were not printed"; cat "$log"; exit 1; }
+.venv/bin/python scripts/smoke_login.py "http://127.0.0.1:$PORT"
+echo "smoke ok"
