@@ -10,7 +10,7 @@ DEBUG = True
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-not-secret-3f6c1b0e2a9d4c7f8e5b")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
-VAR_DIR.mkdir(exist_ok=True)
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",

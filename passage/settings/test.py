@@ -23,6 +23,9 @@ else:
         }
     }
 
+STATIC_ROOT = os.path.join(tempfile.gettempdir(), "passage-test-static")
+os.makedirs(STATIC_ROOT, exist_ok=True)
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

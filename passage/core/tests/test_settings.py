@@ -1,0 +1,50 @@
+"""Production settings read the environment strictly and pass `check --deploy`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+GOOD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "passage.settings.prod",
+    "SECRET_KEY": "k" * 20 + "3f9a1c7e5b2d8f0a6c4e1b9d7f3a5c8e0b2d4f6a",
+    "DATABASE_URL": "postgres://passage:secret@127.0.0.1:5432/passage",
+    "CELERY_BROKER_URL": "amqp://guest:guest@127.0.0.1:5672//",
+    "ALLOWED_HOSTS": "passage.example.org",
+    "MEDIA_ROOT": "/tmp/passage-media",
+}
+
+
+def run_manage(*args, env_overrides=None, drop=()):
+    env = {k: v for k, v in os.environ.items() if k not in GOOD_ENV and k != "DATABASE_URL"}
+    env.update(GOOD_ENV)
+    env.update(env_overrides or {})
+    for key in drop:
+        env.pop(key, None)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_missing_secret_key_fails_loudly():
+    result = run_manage("check", drop=("SECRET_KEY",))
+    assert result.returncode != 0
+    assert "Environment variable SECRET_KEY is required" in result.stderr
+
+
+def test_database_url_of_another_kind_fails_loudly():
+    result = run_manage("check", env_overrides={"DATABASE_URL": "mysql://root@127.0.0.1/passage"})
+    assert result.returncode != 0
+    assert "DATABASE_URL must be a URL with scheme" in result.stderr
+
+
+def test_malformed_boolean_fails_loudly():
+    result = run_manage("check", env_overrides={"SECURE_SSL_REDIRECT": "perhaps"})
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT must be true or false" in result.stderr
