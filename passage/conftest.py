@@ -8,7 +8,29 @@ whole mission except sensitive cases; ``cleared_manager`` is cleared for
 trafficking. ``other_mission_staff`` is a reintegration officer of mission GE.
 """
 
+import os
+
 import pytest
+
+from passage.reference.loaders import ensure_reference_data
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls it makes are safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Languages, airports and default rules come from a data migration; a transactional test's flush
+    removes them, so every database test makes sure they are there (one query when they are)."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if "live_server" in names or "transactional_db" in names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    ensure_reference_data()
 
 from passage.accounts.enums import Role, SensitiveCategory
 from passage.accounts.models import Clearance

@@ -17,7 +17,9 @@ GOOD_ENV = {
 
 
 def run_manage(*args, env_overrides=None, drop=()):
-    env = {k: v for k, v in os.environ.items() if k not in GOOD_ENV and k != "DATABASE_URL"}
+    # The test process itself allows async-unsafe ORM calls (for Playwright); a deployment must not.
+    skip = {*GOOD_ENV, "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(GOOD_ENV)
     env.update(env_overrides or {})
     for key in drop:
