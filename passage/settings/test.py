@@ -17,7 +17,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": ":memory:",
+            "NAME": os.path.join(tempfile.gettempdir(), "passage-test-unused.sqlite3"),
             "OPTIONS": {"transaction_mode": "IMMEDIATE"},
             "TEST": {"NAME": os.path.join(tempfile.gettempdir(), f"passage-test-{os.getpid()}.sqlite3")},
         }
