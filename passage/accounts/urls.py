@@ -1,9 +1,11 @@
-from django.http import Http404
 from django.urls import path
 
+from . import views
 
-def _todo(request):
-    raise Http404
-
-
-urlpatterns = [path("", _todo, name="staff-list")]
+urlpatterns = [
+    path("", views.staff_list, name="staff-list"),
+    path("new/", views.staff_create, name="staff-create"),
+    path("<int:pk>/", views.staff_edit, name="staff-edit"),
+    path("<int:pk>/deactivate/", views.staff_deactivate, name="staff-deactivate"),
+    path("<int:pk>/reactivate/", views.staff_reactivate, name="staff-reactivate"),
+]

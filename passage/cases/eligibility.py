@@ -33,7 +33,9 @@ def rules_in_force(programme: str, on: datetime.date) -> list[EligibilityRule]:
     latest: dict[str, EligibilityRule] = {}
     for rule in EligibilityRule.objects.in_force_on(on).filter(programme=programme).order_by("code", "-version"):
         latest.setdefault(rule.code, rule)
-    return [r for r in latest.values() if r.active]
+    order = list(RuleCode.values)
+    return sorted((r for r in latest.values() if r.active),
+                  key=lambda r: order.index(r.code) if r.code in order else len(order))
 
 
 def _subtract_years(day: datetime.date, years: int) -> datetime.date:

@@ -202,6 +202,11 @@ def case_transition(
     blockers = workflow.transition_blockers(locked, to_status)
     if to_status in workflow.REASON_REQUIRED and not reason:
         blockers.append(_("A reason."))
+    # The reason is kept on the history row and, for "on hold", on the case: refuse what would not fit.
+    limit = Case._meta.get_field("on_hold_reason").max_length if to_status == CaseStatus.ON_HOLD else (
+        StatusChange._meta.get_field("reason").max_length)
+    if len(reason) > limit:
+        blockers.append(_("A shorter reason: at most %(n)s characters.") % {"n": limit})
     if to_status == CaseStatus.ON_HOLD:
         if not review_on:
             blockers.append(_("A review date."))

@@ -1,9 +1,16 @@
-from django.http import Http404
 from django.urls import path
 
+from . import views
 
-def _todo(request):
-    raise Http404
-
-
-urlpatterns = [path("register/", _todo, name="person-register")]
+urlpatterns = [
+    path("register/", views.person_register, name="person-register"),
+    path("duplicates/", views.person_duplicates_view, name="person-duplicates"),
+    path("merge/", views.person_merge, name="person-merge"),
+    path("<int:pk>/", views.person_detail, name="person-detail"),
+    path("<int:pk>/edit/", views.person_edit, name="person-edit"),
+    path("<int:pk>/names/new/", views.person_name_add, name="person-name-add"),
+    path("<int:pk>/phones/new/", views.person_phone_add, name="person-phone-add"),
+    path("<int:pk>/identifiers/new/", views.person_identifier_add, name="person-identifier-add"),
+    path("<int:pk>/documents/new/", views.person_document_add, name="person-document-add"),
+    path("<int:pk>/documents/<int:document_pk>/edit/", views.person_document_edit, name="person-document-edit"),
+]
