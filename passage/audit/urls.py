@@ -1,9 +1,5 @@
-from django.http import Http404
 from django.urls import path
 
+from . import views
 
-def _todo(request):
-    raise Http404
-
-
-urlpatterns = [path("", _todo, name="audit-search")]
+urlpatterns = [path("", views.audit_search, name="audit-search")]
