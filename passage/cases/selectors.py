@@ -80,10 +80,14 @@ def persons_visible_to(user) -> QuerySet[Person]:
     """Persons in a case the user sees, and persons of the user's mission not yet in any case (registration)."""
     visible_cases = cases_visible_to(user)
     in_visible = Exists(CaseMember.objects.filter(person=OuterRef("pk"), case__in=visible_cases))
-    q = Q(in_visible)
+    # A merged duplicate has no memberships left: it is visible where the person it was merged into is,
+    # never as an "unattached" person of the mission (that would expose a sensitive case's member).
+    survivor_in_visible = Exists(CaseMember.objects.filter(person=OuterRef("merged_into"), case__in=visible_cases))
+    q = Q(in_visible) | (Q(merged_into__isnull=False) & Q(survivor_in_visible))
     if user_can(user, Action.CASE_CREATE) and user.mission_id:
         in_any = Exists(CaseMember.objects.filter(person=OuterRef("pk")))
-        q |= Q(mission_id=user.mission_id) & ~Q(in_any)
+        survivor_in_any = Exists(CaseMember.objects.filter(person=OuterRef("merged_into")))
+        q |= Q(mission_id=user.mission_id) & ~Q(in_any) & (Q(merged_into__isnull=True) | ~Q(survivor_in_any))
     return Person.objects.filter(q)
 
 

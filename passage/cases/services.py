@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from passage.accounts.models import User, WorkPost
 from passage.accounts.permissions import Action, user_can
 from passage.audit.enums import AuditAction
 from passage.audit.services import audit_record, diff_fields
@@ -45,6 +46,17 @@ def _require(actor, action: Action):
         raise ServiceError(_("You are not allowed to do this."))
 
 
+def _check_lengths(model, **values) -> None:
+    """Refuse text longer than its column, per field (PostgreSQL would fail the whole save; SQLite would keep it)."""
+    errors = {}
+    for name, value in values.items():
+        limit = model._meta.get_field(name).max_length
+        if value and len(value.strip()) > limit:
+            errors[name] = _("At most %(n)s characters.") % {"n": limit}
+    if errors:
+        raise ServiceError(_("Please correct the marked fields."), field_errors=errors)
+
+
 def _principal_name(person: Person) -> str:
     return f"{person.family_name.upper()}, {person.given_names}".strip(", ")
 
@@ -72,7 +84,7 @@ def case_open(
         raise ServiceError(_("The work post belongs to another mission than the person."))
     now = timezone.now()
     case = Case.objects.create(
-        number=f"tmp-{now.timestamp()}-{principal.pk}",
+        number=f"t{principal.pk}-{now:%S%f}",  # placeholder within the transaction; fits max_length=20
         programme=programme,
         mission_id=work_post.mission_id,
         work_post=work_post,
@@ -100,6 +112,19 @@ CASE_EDITABLE = [
 ]
 
 
+def _editable(fields: dict, allowed: list[str]) -> dict:
+    """Accept ``work_post=<WorkPost>`` as well as ``work_post_id=<pk>``; refuse names that are not editable,
+    so a caller's typo or a stray form field is not silently dropped."""
+    out = {}
+    for name, value in fields.items():
+        if name not in allowed and f"{name}_id" in allowed:
+            name, value = f"{name}_id", getattr(value, "pk", value)
+        if name not in allowed:
+            raise TypeError(f"not an editable field: {name}")
+        out[name] = value
+    return out
+
+
 def _lock(case_or_id, version: int | None = None) -> Case:
     pk = getattr(case_or_id, "pk", case_or_id)
     locked = Case.objects.select_for_update().get(pk=pk)
@@ -122,8 +147,9 @@ def case_update(*, actor, case: Case, version: int, **fields) -> Case:
     if locked.status in (CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN):
         raise ServiceError(_("This case is %(status)s and can no longer be changed.")
                            % {"status": CaseStatus(locked.status).label})
+    fields = _editable(fields, CASE_EDITABLE)
     before = {n: getattr(locked, n) for n in CASE_EDITABLE}
-    after = {**before, **{k: v for k, v in fields.items() if k in CASE_EDITABLE}}
+    after = {**before, **fields}
     errors = {}
     today = timezone.localdate()
     for name in ("residence_procedure_withdrawn_on", "government_position_on", "contact_on", "application_on"):
@@ -131,6 +157,12 @@ def case_update(*, actor, case: Case, version: int, **fields) -> Case:
             errors[name.removesuffix("_id")] = _("This date cannot be in the future.")
     if after["government_position"] != "not_asked" and not after["government_position_on"]:
         errors["government_position_on"] = _("Give the date the government's position was recorded.")
+    if after["work_post_id"] != before["work_post_id"] and not WorkPost.objects.filter(
+            pk=after["work_post_id"], mission_id=locked.mission_id).exists():
+        errors["work_post"] = _("Choose a work post of this case's mission.")
+    if after["counsellor_id"] != before["counsellor_id"] and not User.objects.filter(
+            pk=after["counsellor_id"], mission_id=locked.mission_id, is_active=True).exists():
+        errors["counsellor"] = _("Choose an active member of staff of this case's mission.")
     if errors:
         raise ServiceError(_("Please correct the marked fields."), field_errors=errors)
     changes = diff_fields(before, after)
@@ -151,6 +183,8 @@ def case_member_add(*, actor, case: Case, person: Person, relationship: str) -> 
         raise ServiceError(_("A case has one principal applicant, chosen when it is opened."))
     if person.merged_into_id:
         raise ServiceError(_("This person was merged into another record; add that one instead."))
+    if person.mission_id != locked.mission_id:
+        raise ServiceError(_("This person is registered with another mission."))
     if locked.members.filter(person=person).exists():
         raise ServiceError(_("This person is already a member of the household."))
     member = CaseMember.objects.create(case=locked, person=person, relationship=relationship)
@@ -271,6 +305,10 @@ def eligibility_override(*, actor, outcome: EligibilityOutcome, reason: str) -> 
     if not reason:
         raise ServiceError(_("Give the reason for the override."),
                            field_errors={"reason": _("Give the reason for the override.")})
+    limit = EligibilityOutcome._meta.get_field("override_reason").max_length
+    if len(reason) > limit:
+        msg = _("At most %(n)s characters.") % {"n": limit}
+        raise ServiceError(msg, field_errors={"reason": msg})
     check = outcome.eligibility_check
     locked_case = _lock(check.case_id)
     outcome = EligibilityOutcome.objects.select_for_update().get(pk=outcome.pk)
@@ -311,6 +349,7 @@ def vulnerability_record(
     locked = _lock(case)
     if not locked.members.filter(person=person).exists():
         raise ServiceError(_("This person is not a member of the household."))
+    _check_lengths(Vulnerability, detail=detail)
     if kind == VulnerabilityKind.OTHER and not detail.strip():
         raise ServiceError(_("Describe the vulnerability."), field_errors={"detail": _("Describe the vulnerability.")})
     assessed_on = assessed_on or timezone.localdate()
@@ -361,6 +400,7 @@ def consent_record(
     if given_on > timezone.localdate():
         raise ServiceError(_("A consent cannot be dated in the future."),
                            field_errors={"given_on": _("A consent cannot be dated in the future.")})
+    _check_lengths(Consent, given_by_name=given_by_name)
     if kind == ConsentKind.GUARDIAN_HOST and not given_by_name.strip():
         raise ServiceError(_("Give the name of the guardian who consented."),
                            field_errors={"given_by_name": _("Give the name of the guardian who consented.")})
@@ -395,6 +435,10 @@ def return_guardian_record(
     for field, value in (("name", name), ("relationship", relationship), ("identified_by", identified_by)):
         if not (value or "").strip():
             errors[field] = _("This field is required.")
+    for field, value in (("name", name), ("relationship", relationship), ("identified_by", identified_by)):
+        limit = ReturnGuardian._meta.get_field(field).max_length
+        if value and len(value.strip()) > limit:
+            errors[field] = _("At most %(n)s characters.") % {"n": limit}
     if confirmed_on and confirmed_on > timezone.localdate():
         errors["confirmed_on"] = _("This date cannot be in the future.")
     if errors:
@@ -420,6 +464,7 @@ def fit_to_travel_record(
     if statement_on > timezone.localdate():
         raise ServiceError(_("The statement cannot be dated in the future."),
                            field_errors={"statement_on": _("The statement cannot be dated in the future.")})
+    _check_lengths(FitToTravel, issued_by=issued_by, conditions=conditions)
     if not issued_by.strip():
         raise ServiceError(_("Give the doctor or service."), field_errors={"issued_by": _("Give the doctor or service.")})
     statement = FitToTravel.objects.create(case=locked, person=person, fit=fit, statement_on=statement_on,
@@ -442,7 +487,8 @@ def note_add(
     if written_on > timezone.localdate():
         raise ServiceError(_("A note cannot be dated in the future."),
                            field_errors={"written_on": _("A note cannot be dated in the future.")})
-    note = Note.objects.create(case=locked, written_on=written_on, author=actor, language=language,
+    note = Note.objects.create(case=locked, written_on=written_on, author=actor,
+                               language_id=getattr(language, "pk", language) or None,
                                interpreter=interpreter, text=text.strip())
     _audit(actor, AuditAction.CREATE, locked, obj=note, summary="added counselling note")
     return note

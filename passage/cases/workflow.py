@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from passage.people.enums import TRAVEL_DOCUMENT_KINDS
 
-from .enums import ConsentKind, Relationship, VulnerabilityKind
 from .enums import CaseStatus as S
+from .enums import ConsentKind, Relationship, VulnerabilityKind
 from .models import Case
 
 ALLOWED_MOVES: dict[str, frozenset[str]] = {
@@ -53,11 +53,23 @@ def _person_label(person) -> str:
     return f"{person.family_name.upper()} {person.given_names}".strip()
 
 
+def _loaded(case: Case, relation: str, queryset):
+    """The relation's rows as the caller prefetched them (the case page loads each relation once), else ``queryset``."""
+    if relation in getattr(case, "_prefetched_objects_cache", {}):
+        return list(getattr(case, relation).all())
+    return list(queryset)
+
+
+def _latest_check(case: Case):
+    checks = _loaded(case, "eligibility_checks", case.eligibility_checks.order_by("-run_at", "-id")[:1])
+    return checks[0] if checks else None
+
+
 def preparation_checklist(case: Case) -> list[ChecklistItem]:
     """What must be in place before the case is ready to depart, derived from the case as it is now."""
     today = timezone.localdate()
     items: list[ChecklistItem] = []
-    members = list(case.members.select_related("person").prefetch_related("person__documents"))
+    members = _loaded(case, "members", case.members.select_related("person").prefetch_related("person__documents"))
     for member in members:
         person = member.person
         docs = [d for d in person.documents.all() if d.kind in TRAVEL_DOCUMENT_KINDS]
@@ -71,19 +83,25 @@ def preparation_checklist(case: Case) -> list[ChecklistItem]:
                                ConsentKind.PARTNER_SHARING in consents))
     items.append(ChecklistItem("vulnerabilities", _("Vulnerabilities assessed"), case.vulnerabilities_assessed_on is not None,
                                case.vulnerabilities_assessed_on.isoformat() if case.vulnerabilities_assessed_on else ""))
-    active = [v for v in case.vulnerabilities.select_related("person").all() if v.ended_on is None]
+    active = [v for v in _loaded(case, "vulnerabilities", case.vulnerabilities.select_related("person"))
+              if v.ended_on is None]
     minors = {v.person_id: v.person for v in active if v.kind == VulnerabilityKind.UNACCOMPANIED_MINOR}
     if minors:
         items.append(ChecklistItem("guardian-host", _("Written consent of the guardian in the host country"),
                                    ConsentKind.GUARDIAN_HOST in consents))
-        confirmed = set(case.return_guardians.values_list("minor_id", flat=True))
+        confirmed = {g.minor_id for g in case.return_guardians.all()}
         for pid, person in minors.items():
             items.append(ChecklistItem(f"guardian-return-{pid}",
                                        _("Guardian in the country of return confirmed for %(name)s") % {"name": _person_label(person)},
                                        pid in confirmed))
     medical = {v.person_id: v.person for v in active if v.kind == VulnerabilityKind.MEDICAL}
     if medical:
-        fit = {f.person_id for f in case.fit_to_travel.all() if f.fit}
+        # The latest statement per person counts: a later "not fit" overrides an earlier "fit".
+        latest: dict[int, bool] = {}
+        statements = _loaded(case, "fit_to_travel", case.fit_to_travel.all())
+        for statement in sorted(statements, key=lambda f: (f.statement_on, f.pk)):
+            latest[statement.person_id] = statement.fit
+        fit = {pid for pid, is_fit in latest.items() if is_fit}
         for pid, person in medical.items():
             items.append(ChecklistItem(f"fit-{pid}", _("Fit-to-travel statement for %(name)s") % {"name": _person_label(person)},
                                        pid in fit))
@@ -93,7 +111,7 @@ def preparation_checklist(case: Case) -> list[ChecklistItem]:
 def application_gaps(case: Case) -> list[str]:
     """What the application still lacks before eligibility can be checked."""
     gaps = []
-    members = list(case.members.select_related("person").prefetch_related("person__nationalities"))
+    members = _loaded(case, "members", case.members.select_related("person").prefetch_related("person__nationalities"))
     if not any(m.relationship == Relationship.PRINCIPAL for m in members):
         gaps.append(_("The case has no principal applicant."))
     for m in members:
@@ -123,13 +141,13 @@ def transition_blockers(case: Case, target: str) -> list[str]:
     if target == S.ELIGIBILITY and case.status == S.APPLICATION:
         return application_gaps(case)
     if target == S.PREPARATION and case.status == S.ELIGIBILITY:
-        check = case.eligibility_checks.order_by("-run_at", "-id").first()
+        check = _latest_check(case)
         if check is None:
             return [_("Run the eligibility check first.")]
         failed = [o for o in check.outcomes.all() if not o.effective_pass]
         return [_("Eligibility not met: %(reason)s") % {"reason": o.reason} for o in failed]
     if target == S.REJECTED:
-        check = case.eligibility_checks.order_by("-run_at", "-id").first()
+        check = _latest_check(case)
         if check is None or check.passed:
             return [_("A case is rejected on a failed eligibility check; the latest check passed or none was run.")]
     if target == S.READY_TO_DEPART:

@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,8 +97,15 @@ def person_update(*, actor, person: Person, version: int, nationalities: list[st
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if locked.version != version:
         raise ConcurrentEditError()
+    editable = {}
+    for name, value in fields.items():  # accept preferred_language=<Language> as well as preferred_language_id
+        if name not in PERSON_FIELDS and f"{name}_id" in PERSON_FIELDS:
+            name, value = f"{name}_id", getattr(value, "pk", value)
+        if name not in PERSON_FIELDS:
+            raise TypeError(f"not an editable field: {name}")
+        editable[name] = value
     before = {name: getattr(locked, name) for name in PERSON_FIELDS}
-    after = {**before, **{k: v for k, v in fields.items() if k in PERSON_FIELDS}}
+    after = {**before, **editable}
     after["family_name"] = (after["family_name"] or "").strip()
     _check_person_fields(after)
     changes = diff_fields(before, after)
@@ -239,16 +246,25 @@ def document_update(*, actor, document: TravelDocument, version: int, **fields) 
 
 @transaction.atomic
 def person_merge(*, actor, survivor: Person, duplicate: Person, reason: str) -> Person:
-    """Merge ``duplicate`` into ``survivor``; nothing is deleted.
+    """Merge ``duplicate`` into ``survivor``; nothing is deleted. Only staff with the merge right (supervisors).
 
-    Side effects: the duplicate's names, nationalities, phones, identifiers,
-    documents, case memberships and assisted departures move to the survivor;
-    the duplicate row stays with ``merged_into`` set so every earlier audit row
-    and history still resolves; one MERGE audit row on each person.
+    Side effects: the duplicate's names, nationalities, languages, phones,
+    identifiers, documents, case memberships and assisted departures move to
+    the survivor, and so do the case records that name the person
+    (vulnerabilities, consents, guardians in the country of return,
+    fit-to-travel statements, attachments), so the household's checklist still
+    lines up; persons merged earlier into the duplicate now point at the
+    survivor; the duplicate row stays with ``merged_into`` set so every earlier
+    audit row and history still resolves; one MERGE audit row on each person.
     """
     from django.apps import apps
 
-    if not reason.strip():
+    from passage.accounts.permissions import Action, user_can
+
+    if not user_can(actor, Action.PERSON_MERGE):
+        raise ServiceError(_("You are not allowed to do this."))
+    reason = (reason or "").strip()
+    if not reason:
         raise ServiceError(_("Give the reason for the merge."), field_errors={"reason": _("Give the reason for the merge.")})
     if survivor.pk == duplicate.pk:
         raise ServiceError(_("A person cannot be merged into themselves."))
@@ -256,27 +272,35 @@ def person_merge(*, actor, survivor: Person, duplicate: Person, reason: str) -> 
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
     if survivor.merged_into_id or duplicate.merged_into_id:
         raise ServiceError(_("One of these persons was already merged into another; merge into that person instead."))
+    CaseMember = apps.get_model("cases", "CaseMember")
+    if CaseMember.objects.filter(person=duplicate, case__members__person=survivor).exists():
+        raise ServiceError(_("Both persons are members of the same case: remove one from that case first."))
 
     moved = {}
     existing_nats = set(survivor.nationalities.values_list("country", flat=True))
     duplicate.nationalities.filter(country__in=existing_nats).delete()
     moved["nationalities"] = duplicate.nationalities.update(person=survivor)
     moved["names"] = duplicate.names.update(person=survivor)
+    survivor.languages.add(*duplicate.languages.all())
     existing_phones = set(survivor.phones.values_list("number", flat=True))
     duplicate.phones.filter(number__in=existing_phones).delete()
     moved["phones"] = duplicate.phones.update(person=survivor)
+    existing_idents = set(survivor.identifiers.values_list("kind", "value"))
     for ident in duplicate.identifiers.all():
-        if survivor.identifiers.filter(kind=ident.kind, value=ident.value).exists():
+        if (ident.kind, ident.value) in existing_idents:
             ident.delete()
     moved["identifiers"] = duplicate.identifiers.update(person=survivor)
     moved["documents"] = duplicate.documents.update(person=survivor)
-    CaseMember = apps.get_model("cases", "CaseMember")
-    AssistedDeparture = apps.get_model("cases", "AssistedDeparture")
-    clash = CaseMember.objects.filter(person=duplicate, case__members__person=survivor)
-    if clash.exists():
-        raise ServiceError(_("Both persons are members of the same case: remove one from that case first."))
     moved["case_memberships"] = CaseMember.objects.filter(person=duplicate).update(person=survivor)
-    moved["assisted_departures"] = AssistedDeparture.objects.filter(person=duplicate).update(person=survivor)
+    for label, model_name, field in (
+        ("assisted_departures", "AssistedDeparture", "person"), ("vulnerabilities", "Vulnerability", "person"),
+        ("consents", "Consent", "person"), ("return_guardians", "ReturnGuardian", "minor"),
+        ("fit_to_travel", "FitToTravel", "person"), ("attachments", "Attachment", "person"),
+    ):
+        model = apps.get_model("cases", model_name)
+        count = model.objects.filter(**{field: duplicate}).update(**{field: survivor})
+        if count or label == "assisted_departures":
+            moved[label] = count
     # Persons merged earlier into the duplicate now point at the survivor, so the chain stays one level deep.
     Person.objects.filter(merged_into=duplicate).update(merged_into=survivor)
     Person.objects.filter(pk=duplicate.pk).update(merged_into=survivor, version=F("version") + 1)
@@ -291,15 +315,34 @@ def person_merge(*, actor, survivor: Person, duplicate: Person, reason: str) -> 
 
 
 def person_ids_matching(person_ids) -> set[int]:
-    """The persons that are the same person as these: merged duplicates and strong matches (document, identifier)."""
+    """The persons that are the same person as these: merged records and strong matches (document, identifier).
+
+    Followed to the end of the chain (A shares a passport with B, B a foreigner's number with C: all three),
+    in a few queries per step; the steps are bounded so a pathological graph cannot run away.
+    """
     ids = set(person_ids)
-    ids |= set(Person.objects.filter(merged_into__in=ids).values_list("pk", flat=True))
-    doc_keys = TravelDocument.objects.filter(person__in=ids).exclude(number_key="").values_list("number_key", "issuing_country")
-    for key, country in doc_keys:
-        ids |= set(TravelDocument.objects.filter(number_key=key, issuing_country=country).values_list("person_id", flat=True))
-    idents = list(Identifier.objects.filter(person__in=ids).values_list("kind", "value"))
-    for kind, value in idents:
-        ids |= set(Identifier.objects.filter(kind=kind, value=value).values_list("person_id", flat=True))
+    frontier = set(ids)
+    for _step in range(8):
+        if not frontier:
+            break
+        found = set(Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True))
+        found |= set(Person.objects.filter(pk__in=frontier, merged_into__isnull=False)
+                     .values_list("merged_into_id", flat=True))
+        docs = set(TravelDocument.objects.filter(person__in=frontier).exclude(number_key="")
+                   .values_list("number_key", "issuing_country"))
+        if docs:
+            q = Q()
+            for key, country in docs:
+                q |= Q(number_key=key, issuing_country=country)
+            found |= set(TravelDocument.objects.filter(q).values_list("person_id", flat=True))
+        idents = set(Identifier.objects.filter(person__in=frontier).values_list("kind", "value"))
+        if idents:
+            q = Q()
+            for kind, value in idents:
+                q |= Q(kind=kind, value=value)
+            found |= set(Identifier.objects.filter(q).values_list("person_id", flat=True))
+        frontier = found - ids
+        ids |= found
     return ids
 
 
