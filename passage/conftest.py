@@ -19,6 +19,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_asked(request):
+    """Tests read English by default; Dutch (the site default) is tested explicitly where it matters."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client():
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Languages, airports and default rules come from a data migration; a transactional test's flush
     removes them, so every database test makes sure they are there (one query when they are)."""
