@@ -11,7 +11,7 @@ def test_sign_in_in_dutch_then_switch_to_english(page, counsellor_a, case_a):
     assert page.get_by_role("heading", level=1).inner_text() == "Inloggen"
     sign_in(page, "counsellor_a")
     assert page.url.endswith("/cases/")
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="English", exact=True).click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("button", name="Sign out").is_visible()
