@@ -63,6 +63,22 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def work_post_ids(self) -> tuple[set[int], set[int]]:
+        """(work posts worked at, work posts supervised), read once per request-bound user object."""
+        cache = getattr(self, "_work_post_cache", None)
+        if cache is None:
+            worked, supervised = set(), set()
+            through_work = User.work_posts.through.objects.filter(user_id=self.pk).values_list("workpost_id", flat=True)
+            through_sup = User.supervised_work_posts.through.objects.filter(user_id=self.pk).values_list(
+                "workpost_id", flat=True)
+            for kind, wp in through_work.annotate(k=models.Value(0)).values_list("k", "workpost_id").union(
+                through_sup.annotate(k=models.Value(1)).values_list("k", "workpost_id"), all=True
+            ):
+                (worked if kind == 0 else supervised).add(wp)
+            cache = (worked, supervised)
+            self._work_post_cache = cache
+        return cache
+
     def cleared_categories(self) -> set[str]:
         cache = getattr(self, "_cleared_cache", None)
         if cache is None:

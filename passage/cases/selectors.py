@@ -35,9 +35,8 @@ def _scope_q(user) -> Q | None:
         return None
     if user.role in MISSION_WIDE_ROLES:
         return Q(mission_id=user.mission_id)
-    work_posts = list(user.work_posts.values_list("pk", flat=True))
-    if user.role == Role.SUPERVISOR:
-        work_posts += list(user.supervised_work_posts.values_list("pk", flat=True))
+    worked, supervised = user.work_post_ids()
+    work_posts = worked | supervised if user.role == Role.SUPERVISOR else worked
     return Q(mission_id=user.mission_id, work_post_id__in=work_posts)
 
 
@@ -52,7 +51,7 @@ def _sensitive_q(user) -> Q:
         not_sensitive_for_user &= Q(**{flag: False})
     own = Q(counsellor_id=user.pk)
     if user.role == Role.SUPERVISOR:
-        own |= Q(work_post_id__in=list(user.supervised_work_posts.values_list("pk", flat=True)))
+        own |= Q(work_post_id__in=user.work_post_ids()[1])
     return not_sensitive_for_user | own
 
 
