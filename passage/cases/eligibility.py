@@ -9,7 +9,7 @@ language.
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from passage.people.enums import TRAVEL_DOCUMENT_KINDS, DocumentStatus
 from passage.people.services import person_ids_matching
@@ -66,11 +66,11 @@ def check_no_prior_assisted_return(case: Case, rule: EligibilityRule, on: dateti
         if departure:
             return RuleResult(
                 rule, False,
-                N_("%(name)s departed with assistance of %(by)s on %(date)s, within the last %(years)s years."),
+                gettext_noop("%(name)s departed with assistance of %(by)s on %(date)s, within the last %(years)s years."),
                 {"name": _display(person), "by": departure.assisted_by, "date": departure.departed_on.isoformat(),
                  "years": years},
             )
-    return RuleResult(rule, True, N_("No assisted departure of any member since %(since)s."),
+    return RuleResult(rule, True, gettext_noop("No assisted departure of any member since %(since)s."),
                       {"since": since.isoformat()})
 
 
@@ -85,12 +85,12 @@ def check_nationality_not_excluded(case: Case, rule: EligibilityRule, on: dateti
             if row:
                 return RuleResult(
                     rule, False,
-                    N_("%(name)s has the nationality of %(country)s, which is on the excluded-country list since "
+                    gettext_noop("%(name)s has the nationality of %(country)s, which is on the excluded-country list since "
                        "%(since)s (%(reason)s)."),
                     {"name": _display(person), "country": nat.country.code, "since": row.valid_from.isoformat(),
                      "reason": row.reason},
                 )
-    return RuleResult(rule, True, N_("No member's nationality is on the excluded-country list on %(date)s."),
+    return RuleResult(rule, True, gettext_noop("No member's nationality is on the excluded-country list on %(date)s."),
                       {"date": on.isoformat()})
 
 
@@ -101,28 +101,28 @@ def check_travel_document(case: Case, rule: EligibilityRule, on: datetime.date) 
         if not any(d.valid_on(on) or d.status == DocumentStatus.REQUESTED for d in docs):
             missing.append(_display(person))
     if missing:
-        return RuleResult(rule, False, N_("No valid travel document held or requested for: %(names)s."),
+        return RuleResult(rule, False, gettext_noop("No valid travel document held or requested for: %(names)s."),
                           {"names": ", ".join(missing)})
-    return RuleResult(rule, True, N_("Every member holds a valid travel document or has requested one."))
+    return RuleResult(rule, True, gettext_noop("Every member holds a valid travel document or has requested one."))
 
 
 def check_residence_procedure_withdrawn(case: Case, rule: EligibilityRule, on: datetime.date) -> RuleResult:
     if case.residence_procedure_none:
-        return RuleResult(rule, True, N_("No residence procedure is pending."))
+        return RuleResult(rule, True, gettext_noop("No residence procedure is pending."))
     if case.residence_procedure_withdrawn_on and case.residence_procedure_withdrawn_on <= on:
-        return RuleResult(rule, True, N_("Residence procedures withdrawn on %(date)s."),
+        return RuleResult(rule, True, gettext_noop("Residence procedures withdrawn on %(date)s."),
                           {"date": case.residence_procedure_withdrawn_on.isoformat()})
-    return RuleResult(rule, False, N_("The withdrawal of pending residence procedures is not recorded."))
+    return RuleResult(rule, False, gettext_noop("The withdrawal of pending residence procedures is not recorded."))
 
 
 def check_no_government_objection(case: Case, rule: EligibilityRule, on: datetime.date) -> RuleResult:
     if case.government_position == GovernmentPosition.NO_OBJECTION:
-        return RuleResult(rule, True, N_("The government has no objection (recorded %(date)s)."),
+        return RuleResult(rule, True, gettext_noop("The government has no objection (recorded %(date)s)."),
                           {"date": (case.government_position_on or on).isoformat()})
     if case.government_position == GovernmentPosition.OBJECTION:
-        return RuleResult(rule, False, N_("The government objects to assisted return (recorded %(date)s)."),
+        return RuleResult(rule, False, gettext_noop("The government objects to assisted return (recorded %(date)s)."),
                           {"date": (case.government_position_on or on).isoformat()})
-    return RuleResult(rule, False, N_("The government's position is not recorded yet."))
+    return RuleResult(rule, False, gettext_noop("The government's position is not recorded yet."))
 
 
 EVALUATORS = {

@@ -210,10 +210,17 @@ class EligibilityOutcome(models.Model):
 
     @property
     def reason(self) -> str:
+        """The reason in the reader's language; stored codes (country, who assisted) are named in it too."""
         from django.utils.translation import gettext
+        from django_countries import countries
 
+        params = dict(self.reason_params)
+        if params.get("country"):
+            params["country"] = countries.name(params["country"]) or params["country"]
+        if params.get("by") in AssistedDeparture.AssistedBy.values:
+            params["by"] = AssistedDeparture.AssistedBy(params["by"]).label
         try:
-            return gettext(self.reason_msgid) % self.reason_params
+            return gettext(self.reason_msgid) % params
         except (KeyError, TypeError, ValueError):
             return self.reason_msgid
 

@@ -6,18 +6,18 @@ import re
 import phonenumbers
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from mrz.checker.td1 import TD1CodeChecker
 from mrz.checker.td3 import TD3CodeChecker
 
 from .enums import DocumentKind, DocumentStatus, IdentifierKind
 
 _MRZ_ERRORS = {
-    "false document number hash": N_("the check digit of the document number is wrong"),
-    "false birth date hash": N_("the check digit of the date of birth is wrong"),
-    "false expiry date hash": N_("the check digit of the expiry date is wrong"),
-    "false optional data hash": N_("the check digit of the optional data is wrong"),
-    "false final hash": N_("the final (composite) check digit is wrong"),
+    "false document number hash": gettext_noop("the check digit of the document number is wrong"),
+    "false birth date hash": gettext_noop("the check digit of the date of birth is wrong"),
+    "false expiry date hash": gettext_noop("the check digit of the expiry date is wrong"),
+    "false optional data hash": gettext_noop("the check digit of the optional data is wrong"),
+    "false final hash": gettext_noop("the final (composite) check digit is wrong"),
 }
 
 
