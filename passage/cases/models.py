@@ -217,8 +217,9 @@ class EligibilityOutcome(models.Model):
         params = dict(self.reason_params)
         if params.get("country"):
             params["country"] = countries.name(params["country"]) or params["country"]
-        if params.get("by") in AssistedDeparture.AssistedBy.values:
-            params["by"] = AssistedDeparture.AssistedBy(params["by"]).label
+        by = {"organisation": gettext("the organisation"), "government": gettext("the government")}
+        if params.get("by") in by:
+            params["by"] = by[params["by"]]
         try:
             return gettext(self.reason_msgid) % params
         except (KeyError, TypeError, ValueError):

@@ -81,10 +81,10 @@ def test_each_rule_fails_with_its_reason(counsellor_a, case):
     assert check.passed is False
     assert outcomes(check) == {
         R.NO_PRIOR_ASSISTED_RETURN: (
-            False, f"BERIDZE Nino departed with assistance of government on {departure.departed_on}, within the last "
+            False, f"BERIDZE Nino departed with assistance of the government on {departure.departed_on}, within the last "
                    "5 years.", 1),
         R.NATIONALITY_NOT_EXCLUDED: (
-            False, "BERIDZE Nino has the nationality of GE, which is on the excluded-country list since 2024-03-01 "
+            False, "BERIDZE Nino has the nationality of Georgia, which is on the excluded-country list since 2024-03-01 "
                    "(Safe country of origin).", 1),
         R.TRAVEL_DOCUMENT: (False, "No valid travel document held or requested for: BERIDZE Nino.", 1),
         R.RESIDENCE_PROCEDURE_WITHDRAWN: (False, "The withdrawal of pending residence procedures is not recorded.", 1),
@@ -175,7 +175,7 @@ def test_any_nationality_of_a_dual_national_can_exclude(counsellor_a, case):
     person.nationalities.create(country="AM")
     ExcludedCountry.objects.create(country="AM", reason="Safe country", valid_from=datetime.date(2020, 1, 1))
     assert outcomes(services.eligibility_check_run(actor=counsellor_a, case=case))[R.NATIONALITY_NOT_EXCLUDED][1] == (
-        "BERIDZE Nino has the nationality of AM, which is on the excluded-country list since 2020-01-01 "
+        "BERIDZE Nino has the nationality of Armenia, which is on the excluded-country list since 2020-01-01 "
         "(Safe country).")
 
 
