@@ -1,0 +1,289 @@
+"""Measure the case pages on the seeded PostgreSQL database and print a markdown table.
+
+Each scenario makes BENCH_REQUESTS (default 200, at least 200 for the record)
+GET requests through Django's test client (the whole stack: middleware,
+access scoping, templates; no network), after a few warm-up requests. Beside
+each, the equivalent hand-written SQL (what the page must at least ask the
+database) is timed on the same connection in the same run, and the number of
+queries each page made is counted. Only the local database is touched.
+
+Run through ``scripts/bench.sh`` (``make bench``), which seeds first.
+"""
+
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "passage.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+from passage.accounts.models import User  # noqa: E402
+from passage.accounts.permissions import MISSION_WIDE_ROLES  # noqa: E402
+from passage.cases.enums import CaseStatus  # noqa: E402
+from passage.cases.selectors import cases_visible_to  # noqa: E402
+from passage.people.names import fold  # noqa: E402
+
+REQUESTS = int(os.environ.get("BENCH_REQUESTS") or 200)
+# Each scenario's loop also stops after this many seconds, so a slow page cannot hold the run for hours.
+SCENARIO_SECONDS = float(os.environ.get("BENCH_SCENARIO_SECONDS") or 180)
+WARMUP = 5
+TARGETS = {"search": 150, "list": 150, "detail": 80, "supervision": 300}
+MAX_QUERIES = 15
+
+
+def url(name, fallback, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return fallback
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+# ------------------------------------------------------------------ the equivalent SQL
+def scope_sql(user):
+    """The WHERE clause of cases_visible_to(user), by hand."""
+    clauses, params = ["c.mission_id = %s"], [user.mission_id]
+    if user.role not in MISSION_WIDE_ROLES:
+        posts = list(user.work_posts.values_list("pk", flat=True))
+        supervised = list(user.supervised_work_posts.values_list("pk", flat=True)) if user.role == "supervisor" else []
+        clauses.append("c.work_post_id = ANY(%s)")
+        params.append(posts + supervised)
+    cleared = user.cleared_categories()
+    flags = [f for cat, f in (("trafficking", "is_trafficking"), ("unaccompanied_minor", "is_unaccompanied_minor"),
+                              ("medical", "is_medical")) if cat not in cleared]
+    if flags:
+        own = "c.counsellor_id = %s"
+        params.append(user.pk)
+        if user.role == "supervisor":
+            own += " OR c.work_post_id = ANY(%s)"
+            params.append(list(user.supervised_work_posts.values_list("pk", flat=True)))
+        clauses.append(f"(NOT ({' OR '.join('c.' + f for f in flags)}) OR {own})")
+    return " AND ".join(clauses), params
+
+
+LIST_PAGE = """
+    SELECT c.id, c.number, c.principal_name, c.status, c.status_changed_at, c.contact_on, wp.name, u.first_name,
+           u.last_name
+    FROM cases_case c JOIN accounts_workpost wp ON wp.id = c.work_post_id JOIN accounts_user u ON u.id = c.counsellor_id
+    WHERE {where} ORDER BY c.contact_on DESC, c.id DESC LIMIT 25
+"""
+LIST_COUNT = "SELECT count(*) FROM cases_case c WHERE {where}"
+
+
+def sql_list_page(cur, where, params):
+    cur.execute(LIST_COUNT.format(where=where), params)
+    cur.fetchall()
+    cur.execute(LIST_PAGE.format(where=where), params)
+    return cur.fetchall()
+
+
+def sql_name_search(user, term):
+    where, params = scope_sql(user)
+    words = fold(term).split()
+    op = "%%>" if connection.vendor == "postgresql" else "LIKE"
+    for word in words:
+        where += (f" AND EXISTS (SELECT 1 FROM cases_casemember m JOIN people_personname n ON n.person_id = m.person_id"
+                  f" WHERE m.case_id = c.id AND n.search_key {op} %s)")
+        params.append(word if op != "LIKE" else f"%{word}%")
+    return where, params
+
+
+def sql_document_search(user, number):
+    where, params = scope_sql(user)
+    where += (" AND EXISTS (SELECT 1 FROM cases_casemember m JOIN people_traveldocument d ON d.person_id = m.person_id"
+              " WHERE m.case_id = c.id AND d.number_key = %s)")
+    return where, [*params, number]
+
+
+def sql_detail(cur, user, pk):
+    where, params = scope_sql(user)
+    cur.execute(f"SELECT c.* FROM cases_case c WHERE c.id = %s AND {where}", [pk, *params])
+    cur.fetchall()
+    for sql in [
+        "SELECT m.*, p.* FROM cases_casemember m JOIN people_person p ON p.id = m.person_id WHERE m.case_id = %s",
+        "SELECT n.* FROM people_personname n JOIN cases_casemember m ON m.person_id = n.person_id WHERE m.case_id = %s",
+        "SELECT d.* FROM people_traveldocument d JOIN cases_casemember m ON m.person_id = d.person_id WHERE m.case_id = %s",
+        "SELECT x.* FROM people_nationality x JOIN cases_casemember m ON m.person_id = x.person_id WHERE m.case_id = %s",
+        "SELECT * FROM cases_statuschange WHERE case_id = %s ORDER BY at, id",
+        "SELECT e.*, o.* FROM cases_eligibilitycheck e LEFT JOIN cases_eligibilityoutcome o ON o.eligibility_check_id = e.id"
+        " WHERE e.case_id = %s ORDER BY e.run_at DESC, e.id DESC",
+        "SELECT * FROM cases_note WHERE case_id = %s ORDER BY written_on DESC, id DESC",
+        "SELECT * FROM cases_vulnerability WHERE case_id = %s",
+        "SELECT * FROM cases_consent WHERE case_id = %s",
+    ]:
+        cur.execute(sql, [pk])
+        cur.fetchall()
+
+
+def sql_supervision(cur, user):
+    where, params = scope_sql(user)
+    cur.execute(f"SELECT c.work_post_id, c.status, count(*) FROM cases_case c WHERE {where} GROUP BY 1, 2", params)
+    cur.fetchall()
+    cur.execute(f"SELECT c.id, c.number, c.principal_name, c.on_hold_review_on, c.on_hold_reason FROM cases_case c "
+                f"WHERE {where} AND c.status = 'on_hold' AND c.on_hold_review_on < current_date "
+                f"ORDER BY c.on_hold_review_on LIMIT 50", params)
+    cur.fetchall()
+    # Blocked: in eligibility with a failed latest check.
+    cur.execute(f"""
+        SELECT c.id, c.number, c.principal_name FROM cases_case c
+        WHERE {where} AND c.status = 'eligibility' AND EXISTS (
+            SELECT 1 FROM cases_eligibilitycheck e WHERE e.case_id = c.id AND NOT e.passed
+              AND e.id = (SELECT max(e2.id) FROM cases_eligibilitycheck e2 WHERE e2.case_id = c.id))
+        ORDER BY c.status_changed_at LIMIT 50""", params)
+    cur.fetchall()
+
+
+# ------------------------------------------------------------------ running
+def measure_pages(client, urls):
+    times, queries, statuses = [], [], set()
+    for u in urls[:WARMUP]:
+        client.get(u)
+    started = time.monotonic()
+    for u in urls:
+        if time.monotonic() - started > SCENARIO_SECONDS:
+            break
+        with CaptureQueriesContext(connection) as ctx:
+            t = time.perf_counter()
+            response = client.get(u)
+            elapsed = (time.perf_counter() - t) * 1000
+        times.append(elapsed)
+        queries.append(len(ctx.captured_queries))
+        statuses.add(response.status_code)
+    return times, queries, statuses
+
+
+def measure_sql(fn, inputs):
+    times = []
+    with connection.cursor() as cur:
+        for item in inputs[:WARMUP]:
+            fn(cur, item)
+        started = time.monotonic()
+        for item in inputs:
+            if time.monotonic() - started > SCENARIO_SECONDS:
+                break
+            t = time.perf_counter()
+            fn(cur, item)
+            times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+def cycle(items, n):
+    return [items[i % len(items)] for i in range(n)] if items else []
+
+
+def main():
+    rng = random.Random(11)
+    counsellor = User.objects.get(username="counsellor")
+    supervisor = User.objects.get(username="supervisor")
+    manager = User.objects.get(username="manager")
+    n_cases = connection.cursor().execute("SELECT count(*) FROM cases_case").fetchone()[0]
+
+    list_url = url("case-list", "/cases/")
+    supervision_url = url("supervision", "/cases/supervision/")
+    own = list(cases_visible_to(counsellor).order_by("-id").values_list("pk", "principal_name")[:5000])
+    rng.shuffle(own)
+    own = own[:REQUESTS]
+    names = []
+    for _pk, principal in own:
+        family, _, given = principal.partition(", ")
+        names.append(f"{given.split()[0]} {family.title()}" if given and rng.random() < 0.5 else family.title())
+    with connection.cursor() as cur:
+        cur.execute("""
+            SELECT d.number FROM people_traveldocument d JOIN cases_casemember m ON m.person_id = d.person_id
+            WHERE m.case_id = ANY(%s) AND d.number <> '' LIMIT %s""", [[pk for pk, _ in own], REQUESTS])
+        numbers = [r[0] for r in cur.fetchall()]
+    statuses = [s for s in CaseStatus.values]
+    work_posts = list(counsellor.work_posts.values_list("pk", flat=True))
+    mgr_posts = list(manager.mission.work_posts.values_list("pk", flat=True))
+
+    scenarios = []  # (label, kind, user, page urls, sql fn, sql inputs)
+    scenarios.append(("Search by name", "search", counsellor,
+                      [f"{list_url}?q={n}" for n in cycle(names, REQUESTS)],
+                      lambda cur, term: sql_list_page(cur, *sql_name_search(counsellor, term)), cycle(names, REQUESTS)))
+    scenarios.append(("Search by name (whole mission)", "search", manager,
+                      [f"{list_url}?q={n}" for n in cycle(names, REQUESTS)],
+                      lambda cur, term: sql_list_page(cur, *sql_name_search(manager, term)), cycle(names, REQUESTS)))
+    scenarios.append(("Search by document number", "search", counsellor,
+                      [f"{list_url}?q={n}" for n in cycle(numbers, REQUESTS)],
+                      lambda cur, num: sql_list_page(cur, *sql_document_search(counsellor, num)),
+                      cycle(numbers, REQUESTS)))
+    list_filters = [(rng.choice(statuses), rng.choice(work_posts)) for _ in range(REQUESTS)]
+    scenarios.append(("Filtered case list (status + work post)", "list", counsellor,
+                      [f"{list_url}?status={s}&work_post={w}" for s, w in list_filters],
+                      lambda cur, f: sql_list_page(cur, scope_sql(counsellor)[0] + " AND c.status = %s AND c.work_post_id = %s",
+                                                   [*scope_sql(counsellor)[1], *f]), list_filters))
+    mgr_filters = [(rng.choice(statuses), rng.choice(mgr_posts)) for _ in range(REQUESTS)]
+    scenarios.append(("Filtered case list (whole mission)", "list", manager,
+                      [f"{list_url}?status={s}&work_post={w}" for s, w in mgr_filters],
+                      lambda cur, f: sql_list_page(cur, scope_sql(manager)[0] + " AND c.status = %s AND c.work_post_id = %s",
+                                                   [*scope_sql(manager)[1], *f]), mgr_filters))
+    detail_pks = cycle([pk for pk, _ in own], REQUESTS)
+    scenarios.append(("Case detail", "detail", counsellor,
+                      [url("case-detail", f"/cases/{pk}/", pk) for pk in detail_pks],
+                      lambda cur, pk: sql_detail(cur, counsellor, pk), detail_pks))
+    scenarios.append(("Supervisor's view", "supervision", supervisor, [supervision_url] * REQUESTS,
+                      lambda cur, _: sql_supervision(cur, supervisor), [None] * REQUESTS))
+    scenarios.append(("Supervisor's view (manager, whole mission)", "supervision", manager,
+                      [supervision_url] * REQUESTS, lambda cur, _: sql_supervision(cur, manager), [None] * REQUESTS))
+
+    results = []
+    for label, kind, user, urls, sql_fn, sql_inputs in scenarios:
+        client = Client()
+        client.force_login(user)
+        page_times, queries, codes = measure_pages(client, urls)
+        sql_times = measure_sql(sql_fn, sql_inputs)
+        results.append({
+            "scenario": label, "kind": kind, "user": user.username, "requests": len(page_times),
+            "http": sorted(codes), "p50": percentile(page_times, 50), "p95": percentile(page_times, 95),
+            "queries_max": max(queries), "queries_median": statistics.median(queries),
+            "sql_p50": percentile(sql_times, 50), "sql_p95": percentile(sql_times, 95), "sql_requests": len(sql_times),
+            "target": TARGETS[kind],
+        })
+        print(f"  measured: {label}", file=sys.stderr)
+
+    print(f"\nCases in the database: {n_cases:,}; {REQUESTS} requests per scenario (after {WARMUP} warm-up).\n")
+    print("| page | as | requests | HTTP | p50 ms | p95 ms | target p95 | queries/page (max) | raw SQL p50 ms "
+          "| raw SQL p95 ms | verdict |")
+    print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---|")
+    for r in results:
+        ok_http = r["http"] == [200]
+        verdict = []
+        if not ok_http:
+            verdict.append("not available")
+        if r["p95"] > r["target"]:
+            verdict.append("p95 over target")
+        if r["requests"] < REQUESTS:
+            verdict.append(f"stopped after {SCENARIO_SECONDS:.0f} s")
+        if r["queries_max"] > MAX_QUERIES:
+            verdict.append(f"> {MAX_QUERIES} queries")
+        print(f"| {r['scenario']} | {r['user']} | {r['requests']} | {','.join(map(str, r['http']))} | "
+              f"{r['p50']:.1f} | {r['p95']:.1f} | "
+              f"≤ {r['target']} | {r['queries_max']} | {r['sql_p50']:.1f} | {r['sql_p95']:.1f} | "
+              f"{'; '.join(verdict) or 'ok'} |")
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "last.json").write_text(json.dumps({"cases": n_cases, "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
