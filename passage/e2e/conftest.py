@@ -12,6 +12,10 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Failed loads are caught as HTTP responses; htmx logs an aborted (superseded) request as an error.
+BENIGN_CONSOLE = ("Failed to load resource", "htmx:sendAbort", "htmx:afterRequest")
+
+
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
@@ -22,11 +26,19 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A fresh browser tab. The test fails if a page logs a JavaScript error or a CSP violation."""
     context = browser.new_context(base_url=live_server.url, locale="nl-NL")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
+            if msg.type == "error" and not msg.text.startswith(BENIGN_CONSOLE) else None)
     yield page
     context.close()
+    assert problems == [], "the browser reported problems:\n" + "\n".join(problems)
 
 
 def sign_in(page, username: str, password: str = "correct horse battery"):

@@ -92,6 +92,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "passage" / "static"]
 STORAGES = {
     # Attachments live outside the database tables and outside any served
     # directory; they are streamed by a view that checks access first.

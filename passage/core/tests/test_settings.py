@@ -50,3 +50,11 @@ def test_malformed_boolean_fails_loudly():
     result = run_manage("check", env_overrides={"SECURE_SSL_REDIRECT": "perhaps"})
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT must be true or false" in result.stderr
+
+
+def test_collectstatic_works_with_production_storage(tmp_path):
+    """Whitenoise's manifest storage fails on a missing referenced file (e.g. a .map): catch it here."""
+    result = run_manage("collectstatic", "--noinput", env_overrides={"STATIC_ROOT": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+    assert list(tmp_path.glob("vendor/bootstrap/bootstrap.min.*.css"))
