@@ -31,7 +31,9 @@ def _english_unless_asked(request):
 def client():
     from django.test import Client
 
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
+    client.cookies["django_language"] = "en"
+    return client
 
 
 @pytest.fixture(autouse=True)

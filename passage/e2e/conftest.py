@@ -27,7 +27,7 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser tab. The test fails if a page logs a JavaScript error or a CSP violation."""
-    context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
     context.set_default_timeout(10_000)
     page = context.new_page()
     problems = []

@@ -19,7 +19,7 @@ from passage.testing.factories import CaseFactory, PersonFactory, TravelDocument
 @pytest.fixture(autouse=True)
 def _english(client):
     """Assertions read the English source strings; Dutch is the default language of the service."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
     with translation.override("en"):
         yield
 

@@ -1,0 +1,10 @@
+class DutchByDefaultMiddleware:
+    """Passage opens in Dutch whatever the browser asks for; English is a choice the user makes (the language
+    cookie set by the NL/EN buttons). Runs before LocaleMiddleware, which would otherwise follow Accept-Language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
