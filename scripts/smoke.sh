@@ -16,7 +16,9 @@ for _ in $(seq 240); do
   kill -0 $pid 2>/dev/null || { echo "run.sh exited early:"; cat "$log"; exit 1; }
   sleep 1
 done
-curl -fsS "http://127.0.0.1:$PORT/healthz" | tee /dev/stderr | grep -q '"status": "ok"'
+health=$(curl -fsS "http://127.0.0.1:$PORT/healthz")
+echo "healthz: $health"
+grep -q '"status": "ok"' <<<"$health"
 curl -fsS "http://127.0.0.1:$PORT/login/" | grep -q 'name="username"'
 grep -q "counsellor" "$log" || { echo "demo logins were not printed"; cat "$log"; exit 1; }
 .venv/bin/python scripts/smoke_login.py "http://127.0.0.1:$PORT"
