@@ -1,6 +1,7 @@
 """Print the demo logins: username, role, work posts, and the shared password."""
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from passage.accounts.models import User
 from passage.core.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD
@@ -10,6 +11,10 @@ class Command(BaseCommand):
     help = "Print the demo logins (username, role, work posts) and their password."
 
     def handle(self, *args, **options):
+        with translation.override("en"):  # the console speaks the README's language
+            self._print()
+
+    def _print(self):
         users = {u.username: u for u in User.objects.filter(username__in=DEMO_LOGINS)
                  .select_related("mission").prefetch_related("work_posts", "supervised_work_posts")}
         if not users:
