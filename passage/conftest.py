@@ -12,6 +12,9 @@ import os
 
 import pytest
 
+from passage.accounts.enums import Role, SensitiveCategory
+from passage.accounts.models import Clearance
+from passage.testing.factories import CaseFactory, MissionFactory, PersonFactory, UserFactory, WorkPostFactory
 from passage.reference.loaders import ensure_reference_data
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls it makes are safe here.
@@ -50,9 +53,6 @@ def _reference_data(request):
         return
     ensure_reference_data()
 
-from passage.accounts.enums import Role, SensitiveCategory
-from passage.accounts.models import Clearance
-from passage.testing.factories import CaseFactory, MissionFactory, PersonFactory, UserFactory, WorkPostFactory
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from passage.accounts.models import Mission, WorkPost
+from passage.people.models import Person
 from passage.reference.enums import Programme
 from passage.reference.models import EligibilityRule, Language, PartnerOrganisation
-from passage.people.models import Person
 
 from .enums import (
     AttachmentKind,

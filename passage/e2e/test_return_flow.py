@@ -78,7 +78,7 @@ def move(page, status):
 
 
 def take_application(page, destination):
-    page.locator(f"a[href$='/edit/']").first.click()
+    page.locator("a[href$='/edit/']").first.click()
     page.locator("#id_intended_destination").select_option(destination)
     page.locator("#id_residence_procedure_none").check()
     page.locator("#id_government_position").select_option("no_objection")
