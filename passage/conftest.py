@@ -14,8 +14,8 @@ import pytest
 
 from passage.accounts.enums import Role, SensitiveCategory
 from passage.accounts.models import Clearance
-from passage.testing.factories import CaseFactory, MissionFactory, PersonFactory, UserFactory, WorkPostFactory
 from passage.reference.loaders import ensure_reference_data
+from passage.testing.factories import CaseFactory, MissionFactory, PersonFactory, UserFactory, WorkPostFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls it makes are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
