@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test test-pg lint bench soak setup demo messages clean
+.PHONY: run test test-pg lint bench setup demo messages clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

@@ -24,7 +24,11 @@ from ..selectors import cases_visible_to
 
 def _name_matches(term: str) -> QuerySet:
     """Ids of persons with a name like ``term``: every word must match one name row, by trigram (or LIKE)
-    on the folded name, or by its transliteration-proof key (so "Muhammad" finds "Mohammed")."""
+    on the folded name, or by its transliteration-proof key (so "Muhammad" finds "Mohammed").
+
+    On PostgreSQL every branch is index-backed: the trigram test by ``personname_search_trgm``, the key
+    equal / starting with / ending with / containing the word's key by ``personname_phonetic_trgm``
+    (people migration 0003), so the database combines bitmaps instead of reading every name row."""
     q = Q()
     for word in fold(term).split():
         key = phonetic_key(word)
@@ -36,26 +40,49 @@ def _name_matches(term: str) -> QuerySet:
     return PersonName.objects.filter(q).values("person_id")
 
 
+def _name_case_ids(term: str) -> QuerySet:
+    """Ids of cases with a member named like ``term`` (a sub-query: matching names -> persons -> cases)."""
+    return CaseMember.objects.filter(person_id__in=_name_matches(term)).values("case_id")
+
+
+# A document or foreigner's number belongs to a handful of persons; more case ids than this from one number
+# would be a data error, and the list stays bounded whatever the data.
+NUMBER_CASES_LIMIT = 1000
+
+
+def _number_case_ids(term: str) -> list[int]:
+    """Ids of cases with a member holding the document number or foreigner's number ``term``, in one query:
+    each branch uses its own index (TravelDocument.number_key, Identifier (kind, value), CaseMember.person)."""
+    branches = []
+    doc_key = normalise_document_number(term)
+    if doc_key:
+        branches.append(TravelDocument.objects.filter(number_key=doc_key).order_by().values("person_id"))
+    digits = re.sub(r"\D", "", term)
+    if digits:
+        branches.append(Identifier.objects.filter(kind=IdentifierKind.FOREIGNER_NUMBER, value=digits).order_by()
+                        .values("person_id"))
+    if not branches:
+        return []
+    holders = branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0]
+    members = CaseMember.objects.filter(person_id__in=holders).order_by().values_list("case_id", flat=True)
+    return list(members.distinct()[:NUMBER_CASES_LIMIT])
+
+
 def case_search_q(term: str) -> Q:
     """Cases matching a free-text term: a case number, foreigner's number or document number when the term
-    has digits; a member's name otherwise. Sub-queries, so no join multiplies the rows."""
+    has digits; a member's name otherwise.
+
+    Numbers are resolved to case ids first (one small indexed query), so the filter on the cases is
+    "number starts with, or id in (...)": both index-backed, where an OR of sub-queries would make the
+    database walk every case in scope."""
     term = term.strip()
     if not term:
         return Q()
     if any(ch.isdigit() for ch in term):
-        q = Q(number__startswith=term.upper())
-        doc_key = normalise_document_number(term)
-        if doc_key:
-            holders = TravelDocument.objects.filter(number_key=doc_key).values("person_id")
-            q |= Q(Exists(CaseMember.objects.filter(case=OuterRef("pk"), person_id__in=holders)))
-        digits = re.sub(r"\D", "", term)
-        if digits:
-            holders = Identifier.objects.filter(kind=IdentifierKind.FOREIGNER_NUMBER, value=digits).values("person_id")
-            q |= Q(Exists(CaseMember.objects.filter(case=OuterRef("pk"), person_id__in=holders)))
-        return q
+        return Q(number__startswith=term.upper()) | Q(pk__in=_number_case_ids(term))
     if not fold(term):
         return Q(pk__in=[])
-    return Q(Exists(CaseMember.objects.filter(case=OuterRef("pk"), person_id__in=_name_matches(term))))
+    return Q(pk__in=_name_case_ids(term))
 
 
 def filter_cases(qs: QuerySet, filters: dict) -> QuerySet:
