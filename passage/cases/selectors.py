@@ -62,10 +62,12 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(scope & _sensitive_q(user))
 
 
-def case_get_for_user(user, pk, *, audit_read: bool = False) -> Case:
-    """The case if ``user`` may see it, else Http404. With ``audit_read``, a read of a sensitive case is audited."""
+def case_get_for_user(user, pk, *, audit_read: bool = False, annotate: dict | None = None) -> Case:
+    """The case if ``user`` may see it, else Http404. With ``audit_read``, a read of a sensitive case is audited.
+    ``annotate``: expressions to compute in the same query (the case page asks which relations have rows)."""
     try:
-        case = cases_visible_to(user).select_related("work_post", "counsellor", "mission").get(pk=pk)
+        case = cases_visible_to(user).select_related("work_post", "counsellor", "mission").annotate(
+            **(annotate or {})).get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404("No such case") from None
     if audit_read and case.is_sensitive:

@@ -160,10 +160,24 @@ def test_detail_queries_for_a_supervisor_on_a_sensitive_case_stay_bounded(
         services.vulnerability_record(actor=counsellor_a, case=case, person=case.members.first().person,
                                       kind="medical")
     client.force_login(supervisor_a)
-    # 15 for a counsellor's page, +1 for a medical case's fit-to-travel statements; the access selector looks
-    # up a supervisor's work posts twice (+2), and the audited read of a sensitive case writes its row (+1, and
-    # +2 savepoints inside the test transaction).
-    with django_assert_max_num_queries(21):
+    # At most 15 in service, audited read of the sensitive case and fit-to-travel statements included; +2 for
+    # the savepoints the audit's atomic block makes inside the test transaction.
+    with django_assert_max_num_queries(17):
         response = client.get(detail(big))
     assert response.context["fit_statements"] == []
     assert _count_queries(client, detail(small)) == _count_queries(client, detail(big))
+
+
+@pytest.mark.django_db
+def test_detail_skips_the_queries_of_relations_the_case_does_not_have(
+    client, counsellor_a, work_post_a, django_assert_max_num_queries
+):
+    """Consents, attachments, vulnerabilities, checks, guardians and fit-to-travel statements are asked for only
+    when the case has some (the case query says which): a bare case page is well under the ceiling."""
+    bare = CaseFactory(work_post=work_post_a, counsellor=counsellor_a)
+    client.force_login(counsellor_a)
+    with django_assert_max_num_queries(11):
+        response = client.get(detail(bare))
+    assert response.status_code == 200
+    ctx = response.context
+    assert (ctx["consents"], ctx["attachments"], ctx["vulnerabilities"], ctx["latest_check"]) == ([], [], [], None)

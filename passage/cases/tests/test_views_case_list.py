@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from passage.cases import services
 from passage.cases.enums import CaseStatus
+from passage.cases.models import CaseMember
 from passage.people.enums import IdentifierKind
 from passage.people.models import Identifier
 from passage.testing.factories import CaseFactory, PersonFactory, TravelDocumentFactory, WorkPostFactory
@@ -214,3 +215,23 @@ def test_list_queries_are_few_and_do_not_grow_with_the_data(
     assert response.status_code == 200
     with django_assert_num_queries(len(small)):
         client.get(URL, params)
+
+
+@pytest.mark.django_db
+def test_number_search_combines_case_number_document_and_foreigners_number_within_scope(
+    logged_in, counsellor_a, work_post_a, case_b, mohammed_case
+):
+    """The number is resolved to case ids first; each way of matching still counts, and a holder's case in
+    another work post stays out."""
+    by_number = CaseFactory(work_post=work_post_a, counsellor=counsellor_a, number="NL-2026-555001")
+    doc_holder = PersonFactory(mission=work_post_a.mission)
+    TravelDocumentFactory(person=doc_holder, number="NL2026555001", number_key="NL2026555001")
+    by_document = CaseFactory(work_post=work_post_a, counsellor=counsellor_a, principal=doc_holder)
+    id_holder = mohammed_case.members.get().person
+    Identifier.objects.create(person=id_holder, kind=IdentifierKind.FOREIGNER_NUMBER, value="2026555001")
+    # The same document holder is also a member of a case outside counsellor_a's work posts.
+    CaseMember.objects.create(case=case_b, person=doc_holder, relationship="other_relative")
+    client = logged_in(counsellor_a)
+    response = client.get(URL, {"q": "NL-2026-555001", "sort": "number"})
+    assert sorted(numbers(response)) == sorted([by_number.number, by_document.number, mohammed_case.number])
+    assert count(response) == 3

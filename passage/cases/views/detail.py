@@ -6,7 +6,7 @@ page costs the same whatever the size of the case; the workflow functions reuse 
 
 import datetime
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,27 +37,51 @@ MAIN_LINE = [CaseStatus.CONTACT, CaseStatus.APPLICATION, CaseStatus.ELIGIBILITY,
 ENDED = {CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN}
 
 
+# Relations that are empty on most cases. ``case_detail`` asks the case query whether each has rows (an EXISTS
+# per relation, on its case_id index), and the page then skips the query of an empty one.
+OPTIONAL_RELATIONS = {
+    "vulnerabilities": Vulnerability,
+    "consents": Consent,
+    "attachments": Attachment,
+    "eligibility_checks": EligibilityCheck,
+    "return_guardians": ReturnGuardian,
+    "fit_to_travel": FitToTravel,
+}
+
+
+def presence_annotations() -> dict:
+    return {f"has_{name}": Exists(model.objects.filter(case=OuterRef("pk"))) for name, model in
+            OPTIONAL_RELATIONS.items()}
+
+
+def _prefetch(case, name: str, queryset) -> Prefetch:
+    """Prefetch ``name``; with no query at all when the case query said the relation is empty."""
+    if getattr(case, f"has_{name}", True) is False:
+        queryset = OPTIONAL_RELATIONS[name].objects.none()
+    return Prefetch(name, queryset=queryset)
+
+
 def load_case_page(case) -> None:
-    """Load every relation the case page shows, one query per relation."""
+    """Load every relation the case page shows, one query per relation (none for a relation known empty)."""
     lookups = [
         Prefetch("members", queryset=CaseMember.objects.select_related("person")),
         "members__person__nationalities",
         "members__person__documents",
-        Prefetch("vulnerabilities", queryset=Vulnerability.objects.select_related("person", "assessed_by")),
-        Prefetch("consents", queryset=Consent.objects.select_related("person", "recorded_by")),
+        _prefetch(case, "vulnerabilities", Vulnerability.objects.select_related("person", "assessed_by")),
+        _prefetch(case, "consents", Consent.objects.select_related("person", "recorded_by")),
         Prefetch("notes", queryset=Note.objects.select_related("author", "language")),
-        Prefetch("attachments", queryset=Attachment.objects.select_related("person", "uploaded_by")),
+        _prefetch(case, "attachments", Attachment.objects.select_related("person", "uploaded_by")),
         Prefetch("status_changes", queryset=StatusChange.objects.select_related("by")),
-        Prefetch("eligibility_checks", queryset=EligibilityCheck.objects.select_related("run_by")),
+        _prefetch(case, "eligibility_checks", EligibilityCheck.objects.select_related("run_by")),
         Prefetch("eligibility_checks__outcomes",
                  queryset=EligibilityOutcome.objects.select_related("rule", "overridden_by")),
     ]
     # Guardians and fit-to-travel statements matter for unaccompanied minors and medical cases only.
     if case.is_unaccompanied_minor:
-        lookups.append(Prefetch("return_guardians", queryset=ReturnGuardian.objects.select_related(
+        lookups.append(_prefetch(case, "return_guardians", ReturnGuardian.objects.select_related(
             "minor", "confirmed_by_mission", "recorded_by")))
     if case.is_medical:
-        lookups.append(Prefetch("fit_to_travel", queryset=FitToTravel.objects.select_related("person", "recorded_by")))
+        lookups.append(_prefetch(case, "fit_to_travel", FitToTravel.objects.select_related("person", "recorded_by")))
     prefetch_related_objects([case], *lookups)
 
 
@@ -186,5 +210,5 @@ def render_case_page(request, case, *, status=200, **extra):
 
 @require_GET
 def case_detail(request, pk):
-    case = case_get_for_user(request.user, pk, audit_read=True)
+    case = case_get_for_user(request.user, pk, audit_read=True, annotate=presence_annotations())
     return render_case_page(request, case)

@@ -25,10 +25,11 @@ def supervision(request):
                           {"blocked": blocked, "examined": examined, "limit": board.BLOCKED_LIMIT})
     today = timezone.localdate()
     overdue, overdue_total = board.overdue_reviews(cases, today)
+    by_work_post, caseload = board.open_counts(cases)
     return render(request, "cases/supervision.html", {
         "columns": board.OPEN_COLUMNS,
-        "by_work_post": board.status_by_work_post(cases),
-        "caseload": board.caseload(cases),
+        "by_work_post": by_work_post,
+        "caseload": caseload,
         "overdue": overdue,
         "overdue_total": overdue_total,
         "blocked": blocked,
