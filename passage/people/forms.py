@@ -43,6 +43,35 @@ class AccessibleFormMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
+    def enable_live_validation(self, url: str, *, keyup_fields=()) -> None:
+        """Check each field with htmx as the user leaves it: POST the whole form to ``url`` (a view that binds
+        this same form class and answers with ``people/_field_error.html`` for the field named by the
+        HX-Trigger-Name header). ``keyup_fields`` are also checked while typing, after a pause.
+
+        The error placeholder ``<id>_live`` (in ``people/_field.html``) holds the message; the input's
+        ``aria-describedby`` always names ``<id>_error`` so a message that appears later is linked too.
+        """
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            auto_id = self[name].auto_id
+            if not auto_id:
+                continue
+            trigger = "change"
+            if name in keyup_fields:
+                trigger = "change, keyup changed delay:600ms"
+            widget.attrs.update({
+                "hx-post": url,
+                "hx-trigger": trigger,
+                "hx-target": f"#{auto_id}_live",
+                "hx-swap": "outerHTML",
+                "hx-include": "closest form",
+                "hx-sync": "this:replace",
+            })
+            described = [f"{auto_id}_helptext"] if field.help_text else []
+            widget.attrs.setdefault("aria-describedby", " ".join([*described, f"{auto_id}_error"]))
+
     def add_error(self, field, error):
         # Django 5.2 itself sets aria-invalid and aria-describedby="<id>_error <id>_helptext"; Bootstrap
         # needs the class to show the field as invalid.
@@ -367,6 +396,20 @@ class DocumentForm(AccessibleFormMixin, forms.Form):
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("This date cannot be in the future."))
         return value
+
+    def clean(self):
+        # The shared document checks (the ones the services run before storing), so all problems show at once
+        # and the live check of a field gives the same message as the submit.
+        data = super().clean()
+        errors = validation.validate_document(
+            kind=data.get("kind") or "", status=data.get("status") or DocumentStatus.HELD,
+            number=data.get("number") or "", expires_on=data.get("expires_on"), issued_on=data.get("issued_on"),
+            mrz=data.get("mrz") or "",
+        )
+        for name, message in errors.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        return data
 
     @classmethod
     def initial_for(cls, document) -> dict:

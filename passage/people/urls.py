@@ -4,6 +4,9 @@ from . import views
 
 urlpatterns = [
     path("register/", views.person_register, name="person-register"),
+    path("register/validate/", views.person_register_validate, name="person-register-validate"),
+    path("edit/validate/", views.person_edit_validate, name="person-edit-validate"),
+    path("documents/validate/", views.person_document_validate, name="person-document-validate"),
     path("duplicates/", views.person_duplicates_view, name="person-duplicates"),
     path("merge/", views.person_merge, name="person-merge"),
     path("<int:pk>/", views.person_detail, name="person-detail"),

@@ -10,13 +10,14 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from passage.accounts.permissions import Action, user_can
 from passage.cases.enums import Relationship
@@ -43,6 +44,7 @@ from .forms import (
     MergeForm,
     NameAddForm,
     PersonEditForm,
+    PersonFieldsForm,
     PersonRegisterForm,
     PhoneAddForm,
 )
@@ -82,6 +84,64 @@ def _apply_service_error(form, exc: ServiceError, field_map: dict | None = None)
         form.add_error(None, exc.message)
     for detail in exc.details:
         form.add_error(None, detail)
+
+
+# --- live (inline) validation ------------------------------------------------------------------------------
+
+# Fields whose messages depend on each other: when one is checked, the others of its group that hold a value
+# are checked again too (out of band), so a message that the change made obsolete disappears.
+LIVE_GROUPS = (
+    ("birth_year", "birth_month", "birth_day"),
+    ("document_number", "document_mrz", "document_expires_on"),
+    ("number", "mrz", "expires_on", "issued_on"),
+)
+
+
+def _live_validation(request, form):
+    """The error placeholder of the field named by HX-Trigger-Name, after the form's own validation.
+
+    The form is only validated: nothing is stored, no duplicate check runs, and only the typed values are
+    looked at. The answer is ``people/_field_error.html`` for that field (empty when the field is valid), plus
+    out-of-band placeholders of related fields that hold a value.
+    """
+    name = request.headers.get("HX-Trigger-Name", "")
+    if name not in form.fields or form.fields[name].widget.is_hidden:
+        return HttpResponseBadRequest(_("Unknown field."))
+    form.is_valid()
+    related = [
+        other for group in LIVE_GROUPS if name in group for other in group
+        if other != name and other in form.fields and request.POST.get(other, "").strip()
+    ]
+    html = [render_to_string("people/_field_error.html", {"field": form[name], "oob": False}, request=request)]
+    html += [render_to_string("people/_field_error.html", {"field": form[other], "oob": True}, request=request)
+             for other in related]
+    return HttpResponse("".join(html))
+
+
+@require_POST
+def person_register_validate(request):
+    """Live check of one registration field (htmx); the same ``PersonRegisterForm`` as on submit."""
+    _require(request.user, Action.CASE_CREATE)
+    return _live_validation(request, PersonRegisterForm(request.POST, user=request.user))
+
+
+@require_POST
+def person_edit_validate(request):
+    """Live check of one field of the person edit form (htmx)."""
+    _require(request.user, Action.CASE_EDIT)
+    return _live_validation(request, PersonFieldsForm(request.POST))
+
+
+@require_POST
+def person_document_validate(request):
+    """Live check of one field of the document form (add or edit, htmx)."""
+    _require(request.user, Action.DOCUMENT_EDIT)
+    return _live_validation(request, DocumentForm(request.POST))
+
+
+def _live(form, url_name: str, keyup_fields=()):
+    form.enable_live_validation(reverse(url_name), keyup_fields=keyup_fields)
+    return form
 
 
 # --- registration ------------------------------------------------------------------------------------------
@@ -158,6 +218,7 @@ def _duplicates_url(case, relationship) -> str:
 
 
 def _register_page(request, form, *, case, relationship, duplicates=None, status=200):
+    _live(form, "person-register-validate", keyup_fields=("document_mrz",))
     return render(request, "people/register.html", {
         "form": form,
         "for_case": case,
@@ -327,7 +388,9 @@ def person_detail(request, pk):
     })
 
 
-def _form_page(request, person, form, *, title, submit_label, status=200):
+def _form_page(request, person, form, *, title, submit_label, status=200, live=None):
+    if live is not None:
+        _live(form, live, keyup_fields=("mrz",))
     return render(request, "people/person_form.html", {
         "person": person, "form": form, "title": title, "submit_label": submit_label,
     }, status=status)
@@ -352,12 +415,15 @@ def person_edit(request, pk):
             else:
                 messages.success(request, _("The person's details were saved."))
                 return redirect("person-detail", pk=person.pk)
-        return _form_page(request, person, form, title=_("Edit person"), submit_label=_("Save"), status=422)
+        return _form_page(request, person, form, title=_("Edit person"), submit_label=_("Save"), status=422,
+                          live="person-edit-validate")
     form = PersonEditForm(initial=PersonEditForm.initial_for(person))
-    return _form_page(request, person, form, title=_("Edit person"), submit_label=_("Save"))
+    return _form_page(request, person, form, title=_("Edit person"), submit_label=_("Save"),
+                      live="person-edit-validate")
 
 
-def _simple_add(request, pk, *, action, form_class, title, submit_label, call, field_map=None, success):
+def _simple_add(request, pk, *, action, form_class, title, submit_label, call, field_map=None, success,
+                live=None):
     person = _person_for_action(request, pk, action)
     if request.method == "POST":
         form = form_class(request.POST)
@@ -369,8 +435,8 @@ def _simple_add(request, pk, *, action, form_class, title, submit_label, call, f
             else:
                 messages.success(request, success)
                 return redirect("person-detail", pk=person.pk)
-        return _form_page(request, person, form, title=title, submit_label=submit_label, status=422)
-    return _form_page(request, person, form_class(), title=title, submit_label=submit_label)
+        return _form_page(request, person, form, title=title, submit_label=submit_label, status=422, live=live)
+    return _form_page(request, person, form_class(), title=title, submit_label=submit_label, live=live)
 
 
 @require_http_methods(["GET", "POST"])
@@ -408,7 +474,7 @@ def person_identifier_add(request, pk):
 def person_document_add(request, pk):
     return _simple_add(
         request, pk, action=Action.DOCUMENT_EDIT, form_class=DocumentForm, title=_("Add a document"),
-        submit_label=_("Add document"), success=_("The document was added."),
+        submit_label=_("Add document"), success=_("The document was added."), live="person-document-validate",
         call=lambda person, d: services.document_add(actor=request.user, person=person, **{
             k: d[k] for k in ("kind", "status", "number", "issuing_country", "issued_on", "expires_on",
                               "requested_on", "mrz", "custody")}),
@@ -433,9 +499,10 @@ def person_document_edit(request, pk, document_pk):
             else:
                 messages.success(request, _("The document was saved."))
                 return redirect("person-detail", pk=person.pk)
-        return _form_page(request, person, form, title=title, submit_label=_("Save"), status=422)
+        return _form_page(request, person, form, title=title, submit_label=_("Save"), status=422,
+                          live="person-document-validate")
     form = DocumentEditForm(initial=DocumentEditForm.initial_for(document))
-    return _form_page(request, person, form, title=title, submit_label=_("Save"))
+    return _form_page(request, person, form, title=title, submit_label=_("Save"), live="person-document-validate")
 
 
 # --- merge -----------------------------------------------------------------------------------------------
