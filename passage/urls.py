@@ -1,6 +1,7 @@
-from django.contrib.auth import views as auth_views
+from allauth.account import views as account_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from passage.core import views as core_views
@@ -8,8 +9,14 @@ from passage.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-in is django-allauth's (/accounts/login/); the old address stays as a bookmark-friendly redirect.
+    path(
+        "login/",
+        login_not_required(RedirectView.as_view(pattern_name="account_login", permanent=True, query_string=True)),
+        name="login",
+    ),
+    path("logout/", account_views.logout, name="logout"),
+    path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("cases/", include("passage.cases.urls")),
     path("people/", include("passage.people.urls")),

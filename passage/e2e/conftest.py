@@ -42,8 +42,8 @@ def page(browser, live_server):
 
 
 def sign_in(page, username: str, password: str = "correct horse battery"):
-    page.goto("/login/")
-    page.locator("#id_username").fill(username)
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(username)
     page.locator("#id_password").fill(password)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()

@@ -22,6 +22,9 @@ INSTALLED_APPS = [
     "django_countries",
     "phonenumber_field",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "passage.core",
     "passage.accounts",
     "passage.audit",
@@ -45,6 +48,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "passage.audit.context.AuditContextMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -70,8 +74,8 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out users before anything else
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -79,9 +83,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "case-list"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# Sign-in: django-allauth with optional two-factor (TOTP + recovery codes), see docs/decisions/0002-sign-in.md.
+# Staff accounts are created by administrators in Passage: no self sign-up, no e-mail verification.
+ACCOUNT_ADAPTER = "passage.accounts.adapters.StaffAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False  # sessions end with the browser / SESSION_COOKIE_AGE, no "remember me"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_TOTP_ISSUER = "Passage"
 
 # Dutch by default, English switchable (the language cookie / set_language view).
 LANGUAGE_CODE = "nl"
@@ -128,6 +144,9 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# allauth posts the user name as "login" but authenticates with username=..., so axes' backend and the
+# user_login_failed signal both see it under "username" (the default form field): no custom login form needed.
+AXES_USERNAME_FORM_FIELD = "username"
 
 PHONENUMBER_DEFAULT_REGION = "NL"
 PHONENUMBER_DB_FORMAT = "E164"
