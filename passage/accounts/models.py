@@ -63,28 +63,36 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
-    def work_post_ids(self) -> tuple[set[int], set[int]]:
-        """(work posts worked at, work posts supervised), read once per request-bound user object."""
-        cache = getattr(self, "_work_post_cache", None)
+    def _access_profile(self) -> tuple[set[int], set[int], set[str]]:
+        """(work posts worked at, work posts supervised, cleared categories): what limits the records this user
+        sees, read in one query and kept on this (request-bound) user object."""
+        cache = getattr(self, "_access_cache", None)
         if cache is None:
-            worked, supervised = set(), set()
-            through_work = User.work_posts.through.objects.filter(user_id=self.pk).values_list("workpost_id", flat=True)
-            through_sup = User.supervised_work_posts.through.objects.filter(user_id=self.pk).values_list(
-                "workpost_id", flat=True)
-            for kind, wp in through_work.annotate(k=models.Value(0)).values_list("k", "workpost_id").union(
-                through_sup.annotate(k=models.Value(1)).values_list("k", "workpost_id"), all=True
-            ):
-                (worked if kind == 0 else supervised).add(wp)
-            cache = (worked, supervised)
-            self._work_post_cache = cache
+            worked, supervised, cleared = set(), set(), set()
+            work = User.work_posts.through.objects.filter(user_id=self.pk).annotate(
+                k=models.Value("w"), c=models.Value("")).values_list("k", "workpost_id", "c")
+            sup = User.supervised_work_posts.through.objects.filter(user_id=self.pk).annotate(
+                k=models.Value("s"), c=models.Value("")).values_list("k", "workpost_id", "c")
+            clear = Clearance.objects.filter(user_id=self.pk).annotate(
+                k=models.Value("c"), wp=models.Value(0)).values_list("k", "wp", "category")
+            for kind, work_post, category in work.union(sup, clear, all=True):
+                if kind == "w":
+                    worked.add(work_post)
+                elif kind == "s":
+                    supervised.add(work_post)
+                else:
+                    cleared.add(category)
+            cache = (worked, supervised, cleared)
+            self._access_cache = cache
         return cache
 
+    def work_post_ids(self) -> tuple[set[int], set[int]]:
+        """(work posts worked at, work posts supervised)."""
+        worked, supervised, _cleared = self._access_profile()
+        return worked, supervised
+
     def cleared_categories(self) -> set[str]:
-        cache = getattr(self, "_cleared_cache", None)
-        if cache is None:
-            cache = set(self.clearances.values_list("category", flat=True))
-            self._cleared_cache = cache
-        return cache
+        return self._access_profile()[2]
 
 
 class Clearance(models.Model):

@@ -160,9 +160,9 @@ def test_detail_queries_for_a_supervisor_on_a_sensitive_case_stay_bounded(
         services.vulnerability_record(actor=counsellor_a, case=case, person=case.members.first().person,
                                       kind="medical")
     client.force_login(supervisor_a)
-    # At most 15 in service, audited read of the sensitive case and fit-to-travel statements included; +2 for
+    # At most 14 in service, audited read of the sensitive case and fit-to-travel statements included; +2 for
     # the savepoints the audit's atomic block makes inside the test transaction.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(16):
         response = client.get(detail(big))
     assert response.context["fit_statements"] == []
     assert _count_queries(client, detail(small)) == _count_queries(client, detail(big))
