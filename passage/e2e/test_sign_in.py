@@ -35,7 +35,7 @@ def _codes_around_now(secret: str) -> list[str]:
 
 def test_enrol_an_authenticator_then_sign_in_with_a_recovery_code(page, counsellor_a, case_a):
     sign_in(page, "counsellor_a")
-    page.get_by_role("link", name="Twee-factor-inloggen").or_(page.get_by_role("link", name="Two-factor sign-in")).click()
+    page.locator("nav a[href='/accounts/2fa/']").click()
     page.wait_for_load_state()
     assert "/accounts/2fa/" in page.url
     page.locator("a[href='/accounts/2fa/totp/activate/']").click()
