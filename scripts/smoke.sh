@@ -19,7 +19,7 @@ done
 health=$(curl -fsS "http://127.0.0.1:$PORT/healthz")
 echo "healthz: $health"
 grep -q '"status": "ok"' <<<"$health"
-curl -fsS "http://127.0.0.1:$PORT/login/" | grep -q 'name="username"'
+curl -fsSL "http://127.0.0.1:$PORT/login/" | grep -q 'name="login"' || { echo "no sign-in form at /login/"; exit 1; }
 grep -q "counsellor" "$log" || { echo "demo logins were not printed"; cat "$log"; exit 1; }
 .venv/bin/python scripts/smoke_login.py "http://127.0.0.1:$PORT"
 echo "smoke ok"
