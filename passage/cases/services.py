@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -84,7 +85,7 @@ def case_open(
         raise ServiceError(_("The work post belongs to another mission than the person."))
     now = timezone.now()
     case = Case.objects.create(
-        number=f"t{principal.pk}-{now:%S%f}",  # placeholder within the transaction; fits max_length=20
+        number=f"t{uuid.uuid4().hex[:19]}",  # unique placeholder inside the transaction; fits max_length=20
         programme=programme,
         mission_id=work_post.mission_id,
         work_post=work_post,
