@@ -98,6 +98,8 @@ ACCOUNT_SESSION_REMEMBER = False  # sessions end with the browser / SESSION_COOK
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = "Passage"
+# One 30-second step either side: phones drift, and a code typed at the edge of its step must still work.
+MFA_TOTP_TOLERANCE = 1
 
 # Dutch by default, English switchable (the language cookie / set_language view).
 LANGUAGE_CODE = "nl"

@@ -30,3 +30,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Password-reset and other mails are printed by the web process in the quick start.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
