@@ -76,6 +76,8 @@ class Case(models.Model):
             models.Index(fields=["work_post", "status"], name="case_workpost_status"),
             models.Index(fields=["counsellor", "status"], name="case_counsellor_status"),
             models.Index(fields=["status", "on_hold_review_on"], name="case_status_review"),
+            # The case list's default order over a whole mission: a manager's first page reads 25 index entries.
+            models.Index(fields=["mission", "-contact_on", "-id"], name="case_mission_contact"),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")

@@ -87,7 +87,8 @@ LIST_PAGE = """
     FROM cases_case c JOIN accounts_workpost wp ON wp.id = c.work_post_id JOIN accounts_user u ON u.id = c.counsellor_id
     WHERE {where} ORDER BY c.contact_on DESC, c.id DESC LIMIT 25
 """
-LIST_COUNT = "SELECT count(*) FROM cases_case c WHERE {where}"
+# The page counts at most 1,001 cases (CappedPaginator): "more than 1,000" past that.
+LIST_COUNT = "SELECT count(*) FROM (SELECT 1 FROM cases_case c WHERE {where} LIMIT 1001) capped"
 
 
 def sql_list_page(cur, where, params):
@@ -237,6 +238,8 @@ def main():
                       [f"{list_url}?status={s}&work_post={w}" for s, w in mgr_filters],
                       lambda cur, f: sql_list_page(cur, scope_sql(manager)[0] + " AND c.status = %s AND c.work_post_id = %s",
                                                    [*scope_sql(manager)[1], *f]), mgr_filters))
+    scenarios.append(("Case list, first page, no filter (whole mission)", "list", manager, [list_url] * REQUESTS,
+                      lambda cur, _: sql_list_page(cur, *scope_sql(manager)), [None] * REQUESTS))
     detail_pks = cycle([pk for pk, _ in own], REQUESTS)
     scenarios.append(("Case detail", "detail", counsellor,
                       [url("case-detail", f"/cases/{pk}/", pk) for pk in detail_pks],

@@ -235,3 +235,20 @@ def test_number_search_combines_case_number_document_and_foreigners_number_withi
     response = client.get(URL, {"q": "NL-2026-555001", "sort": "number"})
     assert sorted(numbers(response)) == sorted([by_number.number, by_document.number, mohammed_case.number])
     assert count(response) == 3
+
+
+@pytest.mark.django_db
+def test_a_huge_result_is_counted_only_up_to_the_cap(client, counsellor_a, work_post_a, monkeypatch):
+    from passage.cases.views.lists import CappedPaginator
+    from passage.testing.factories import CaseFactory
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    for _ in range(5):
+        CaseFactory(work_post=work_post_a, counsellor=counsellor_a)
+    client.force_login(counsellor_a)
+    response = client.get("/cases/")
+    assert response.context["page"].paginator.count == 4  # cap + 1: "more than", never the exact total
+    assert "More than 3 cases" in response.content.decode()
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    response = client.get("/cases/")
+    assert "5 cases" in response.content.decode() and "More than" not in response.content.decode()

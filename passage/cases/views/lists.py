@@ -5,6 +5,7 @@ import re
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -155,6 +156,21 @@ def _columns(sort: str) -> list[dict]:
     return columns
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` + 1 cases, so a page of a search that matches half the mission costs what a page
+    of a small result does; past the cap the page says "more than 1,000 cases" and asks for a narrower search."""
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
 @require_GET
 def case_list(request):
     work_posts, counsellors = _filter_choices(request.user)
@@ -164,7 +180,7 @@ def case_list(request):
     # cases_visible_to is the base of everything shown here, the count included.
     qs = filter_cases(cases_visible_to(request.user), filters)
     qs = _sorted(qs.select_related("work_post", "counsellor"), sort)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
