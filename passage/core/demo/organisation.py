@@ -22,8 +22,8 @@ _RECEPTION_CENTRES = [
     "Delfzijl", "Goes", "Harderwijk", "Middelburg", "Nijmegen", "Utrecht Joseph Haydnlaan", "Veenhuizen",
     "Apeldoorn", "Baexem", "Echt", "Luttelgeest", "Maastricht",
 ]
-_DETENTION_CENTRES = [("Rotterdam", "Detention centre Rotterdam"), ("Zeist", "Detention centre Zeist"),
-                      ("Schiphol", "Departure centre Schiphol")]
+_DETENTION_CENTRES = [("Rotterdam", "Detentiecentrum Rotterdam"), ("Zeist", "Detentiecentrum Zeist"),
+                      ("Schiphol", "Vertrekcentrum Schiphol")]
 _CITY_OFFICES = ["Amsterdam", "Rotterdam", "Den Haag", "Utrecht", "Eindhoven", "Groningen", "Enschede", "Tilburg"]
 
 
@@ -33,13 +33,13 @@ def _city(name: str) -> str:
 
 def host_work_posts() -> list[dict]:
     """The 50 work posts of the host mission."""
-    posts = [{"code": f"RC-{i + 1:02d}", "name": f"Reception centre {name}", "kind": WorkPostKind.RECEPTION_CENTRE,
+    posts = [{"code": f"RC-{i + 1:02d}", "name": f"AZC {name}", "kind": WorkPostKind.RECEPTION_CENTRE,
               "city": _city(name)} for i, name in enumerate(_RECEPTION_CENTRES)]
     posts += [{"code": f"DC-{i + 1:02d}", "name": name, "kind": WorkPostKind.DETENTION_CENTRE, "city": city}
               for i, (city, name) in enumerate(_DETENTION_CENTRES)]
-    posts += [{"code": f"CO-{i + 1:02d}", "name": f"City office {city}", "kind": WorkPostKind.CITY_OFFICE,
+    posts += [{"code": f"CO-{i + 1:02d}", "name": f"Kantoor {city}", "kind": WorkPostKind.CITY_OFFICE,
                "city": city} for i, city in enumerate(_CITY_OFFICES)]
-    posts.append({"code": "AP-01", "name": "Schiphol Airport desk", "kind": WorkPostKind.AIRPORT, "city": "Schiphol"})
+    posts.append({"code": "AP-01", "name": "Balie Schiphol", "kind": WorkPostKind.AIRPORT, "city": "Schiphol"})
     assert len(posts) == 50
     return posts
 

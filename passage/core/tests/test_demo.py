@@ -121,4 +121,4 @@ def test_demo_logins_prints_the_table_with_the_password(demo):
     assert DEMO_PASSWORD in text
     for username in ("counsellor", "supervisor", "manager", "dpo", "admin"):
         assert re.search(rf"^{username}\s", text, re.MULTILINE)
-    assert "City office Amsterdam" in text
+    assert "Kantoor Amsterdam" in text
