@@ -107,6 +107,7 @@ class CaseMember(models.Model):
     """A person in the household of a case, travelling together."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
     relationship = models.CharField(_("relationship"), max_length=16, choices=Relationship.choices)
     added_at = models.DateTimeField(auto_now_add=True)
@@ -128,6 +129,7 @@ class CaseMember(models.Model):
 
 class StatusChange(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     at = models.DateTimeField()
@@ -151,6 +153,7 @@ class AssistedDeparture(models.Model):
         GOVERNMENT = "government", _("The government")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assisted_departures")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     departed_on = models.DateField(_("departed on"))
     assisted_by = models.CharField(_("assisted by"), max_length=16, choices=AssistedBy.choices)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -167,6 +170,7 @@ class AssistedDeparture(models.Model):
 
 class EligibilityCheck(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="eligibility_checks")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     checked_on = models.DateField(_("rules in force on"))
     run_at = models.DateTimeField()
     run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -186,6 +190,7 @@ class EligibilityOutcome(models.Model):
     """One rule's outcome in one check, with the rule version in force and the reason."""
 
     eligibility_check = models.ForeignKey(EligibilityCheck, on_delete=models.CASCADE, related_name="outcomes")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     rule = models.ForeignKey(EligibilityRule, on_delete=models.PROTECT, related_name="+")
     rule_code = models.CharField(max_length=40)
     passed = models.BooleanField()
@@ -230,6 +235,7 @@ class EligibilityOutcome(models.Model):
 
 class Vulnerability(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="vulnerabilities")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
     kind = models.CharField(_("vulnerability"), max_length=24, choices=VulnerabilityKind.choices)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
@@ -248,6 +254,7 @@ class Vulnerability(models.Model):
 
 class Consent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     kind = models.CharField(_("consent"), max_length=24, choices=ConsentKind.choices)
     given_on = models.DateField(_("given on"))
@@ -268,6 +275,7 @@ class ReturnGuardian(models.Model):
     """The guardian confirmed and identified in the country of return, for an unaccompanied minor."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="return_guardians")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     minor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("minor"))
     name = models.CharField(_("guardian's name"), max_length=120)
     relationship = models.CharField(_("relationship to the minor"), max_length=80)
@@ -289,6 +297,7 @@ class ReturnGuardian(models.Model):
 
 class FitToTravel(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="fit_to_travel")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
     fit = models.BooleanField(_("fit to travel"))
     statement_on = models.DateField(_("statement dated"))
@@ -307,6 +316,7 @@ class FitToTravel(models.Model):
 
 class Note(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     written_on = models.DateField(_("date of the session"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     language = models.ForeignKey(
@@ -332,6 +342,7 @@ def attachment_path(instance, filename):
 
 class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     kind = models.CharField(_("kind"), max_length=16, choices=AttachmentKind.choices)
     file = models.FileField(upload_to=attachment_path)

@@ -99,8 +99,8 @@ def case_open(
     )
     case.number = f"{work_post.mission.code}-{case.contact_on.year}-{case.pk:06d}"
     case.save(update_fields=["number"])
-    CaseMember.objects.create(case=case, person=principal, relationship=Relationship.PRINCIPAL)
-    StatusChange.objects.create(case=case, from_status="", to_status=CaseStatus.CONTACT, at=now, by=actor)
+    CaseMember.objects.create(case=case, mission_id=case.mission_id, person=principal, relationship=Relationship.PRINCIPAL)
+    StatusChange.objects.create(case=case, mission_id=case.mission_id, from_status="", to_status=CaseStatus.CONTACT, at=now, by=actor)
     _audit(actor, AuditAction.CREATE, case, summary=f"opened case {case.number}", person_id=principal.pk,
            changes={"status": [None, CaseStatus.CONTACT], "work_post": [None, str(work_post)]})
     return case
@@ -188,7 +188,7 @@ def case_member_add(*, actor, case: Case, person: Person, relationship: str) -> 
         raise ServiceError(_("This person is registered with another mission."))
     if locked.members.filter(person=person).exists():
         raise ServiceError(_("This person is already a member of the household."))
-    member = CaseMember.objects.create(case=locked, person=person, relationship=relationship)
+    member = CaseMember.objects.create(case=locked, mission_id=locked.mission_id, person=person, relationship=relationship)
     _bump(locked, [])
     _audit(actor, AuditAction.CREATE, locked, obj=member, person_id=person.pk,
            summary=f"added household member ({relationship})")
@@ -270,8 +270,8 @@ def case_transition(
         locked.closed_on = timezone.localdate()
         fields.append("closed_on")
     _bump(locked, fields)
-    StatusChange.objects.create(case=locked, from_status=from_status, to_status=to_status, at=now, by=actor,
-                                reason=reason)
+    StatusChange.objects.create(case=locked, mission_id=locked.mission_id, from_status=from_status, to_status=to_status,
+                                at=now, by=actor, reason=reason)
     _audit(actor, AuditAction.TRANSITION, locked, summary=f"{from_status} → {to_status}",
            changes={"status": [from_status, to_status], "reason": [None, reason] if reason else None})
     return locked
@@ -286,10 +286,10 @@ def eligibility_check_run(*, actor, case: Case, on: datetime.date | None = None)
     results = eligibility.evaluate(locked, on)
     if not results:
         raise ServiceError(_("No eligibility rules are in force on %(date)s for this programme.") % {"date": on})
-    check = EligibilityCheck.objects.create(case=locked, checked_on=on, run_at=timezone.now(), run_by=actor,
+    check = EligibilityCheck.objects.create(case=locked, mission_id=locked.mission_id, checked_on=on, run_at=timezone.now(), run_by=actor,
                                             passed=all(r.passed for r in results))
     EligibilityOutcome.objects.bulk_create([
-        EligibilityOutcome(eligibility_check=check, rule=r.rule, rule_code=r.rule.code, passed=r.passed,
+        EligibilityOutcome(eligibility_check=check, mission_id=check.mission_id, rule=r.rule, rule_code=r.rule.code, passed=r.passed,
                            reason_msgid=r.msgid, reason_params=r.params)
         for r in results
     ])
@@ -357,7 +357,7 @@ def vulnerability_record(
     if assessed_on > timezone.localdate():
         raise ServiceError(_("The assessment date cannot be in the future."),
                            field_errors={"assessed_on": _("The assessment date cannot be in the future.")})
-    vuln = Vulnerability.objects.create(case=locked, person=person, kind=kind, detail=detail.strip(),
+    vuln = Vulnerability.objects.create(case=locked, mission_id=locked.mission_id, person=person, kind=kind, detail=detail.strip(),
                                         assessed_on=assessed_on, assessed_by=actor)
     changed = _sync_sensitivity(locked)
     _bump(locked, changed)
@@ -405,7 +405,7 @@ def consent_record(
     if kind == ConsentKind.GUARDIAN_HOST and not given_by_name.strip():
         raise ServiceError(_("Give the name of the guardian who consented."),
                            field_errors={"given_by_name": _("Give the name of the guardian who consented.")})
-    consent = Consent.objects.create(case=locked, kind=kind, given_on=given_on, person=person,
+    consent = Consent.objects.create(case=locked, mission_id=locked.mission_id, kind=kind, given_on=given_on, person=person,
                                      given_by_name=given_by_name.strip(), recorded_by=actor)
     _bump(locked, [])
     _audit(actor, AuditAction.CREATE, locked, obj=consent, summary=f"recorded consent {kind}")
@@ -445,7 +445,7 @@ def return_guardian_record(
     if errors:
         raise ServiceError(_("Please correct the marked fields."), field_errors=errors)
     guardian = ReturnGuardian.objects.create(
-        case=locked, minor=minor, name=name.strip(), relationship=relationship.strip(),
+        case=locked, mission_id=locked.mission_id, minor=minor, name=name.strip(), relationship=relationship.strip(),
         identified_by=identified_by.strip(), confirmed_on=confirmed_on, confirmed_by_mission=confirmed_by_mission,
         recorded_by=actor,
     )
@@ -468,7 +468,7 @@ def fit_to_travel_record(
     _check_lengths(FitToTravel, issued_by=issued_by, conditions=conditions)
     if not issued_by.strip():
         raise ServiceError(_("Give the doctor or service."), field_errors={"issued_by": _("Give the doctor or service.")})
-    statement = FitToTravel.objects.create(case=locked, person=person, fit=fit, statement_on=statement_on,
+    statement = FitToTravel.objects.create(case=locked, mission_id=locked.mission_id, person=person, fit=fit, statement_on=statement_on,
                                            issued_by=issued_by.strip(), conditions=conditions.strip(), recorded_by=actor)
     _bump(locked, [])
     _audit(actor, AuditAction.CREATE, locked, obj=statement, person_id=person.pk,
@@ -488,7 +488,7 @@ def note_add(
     if written_on > timezone.localdate():
         raise ServiceError(_("A note cannot be dated in the future."),
                            field_errors={"written_on": _("A note cannot be dated in the future.")})
-    note = Note.objects.create(case=locked, written_on=written_on, author=actor,
+    note = Note.objects.create(case=locked, mission_id=locked.mission_id, written_on=written_on, author=actor,
                                language_id=getattr(language, "pk", language) or None,
                                interpreter=interpreter, text=text.strip())
     _audit(actor, AuditAction.CREATE, locked, obj=note, summary="added counselling note")
@@ -524,7 +524,7 @@ def attachment_add(*, actor, case: Case, kind: str, upload, person: Person | Non
         msg = _("Only PDF, JPEG and PNG files can be attached.")
         raise ServiceError(msg, field_errors={"file": msg})
     digest = hashlib.sha256(data).hexdigest()
-    attachment = Attachment(case=locked, person=person, kind=kind, original_name=upload.name[:200],
+    attachment = Attachment(case=locked, mission_id=locked.mission_id, person=person, kind=kind, original_name=upload.name[:200],
                             content_type=content_type, size=len(data), sha256=digest, uploaded_by=actor)
     attachment.file.save(digest, ContentFile(data), save=False)
     attachment.save()

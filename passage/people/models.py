@@ -91,6 +91,7 @@ class PersonName(models.Model):
     """Every name a person is known by (documents, as known, transliterations), for search and duplicates."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=NameKind.choices)
     family_name = models.CharField(_("family name"), max_length=100)
     given_names = models.CharField(_("given names"), max_length=120, blank=True)
@@ -107,6 +108,7 @@ class PersonName(models.Model):
 
 class Nationality(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="nationalities")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     country = CountryField(_("nationality"))
 
     class Meta:
@@ -121,6 +123,7 @@ class Nationality(models.Model):
 
 class Phone(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     number = PhoneNumberField(_("mobile number"))
     sms_consent = models.BooleanField(_("consents to SMS"), default=False)
     sms_consent_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
@@ -138,6 +141,7 @@ class Phone(models.Model):
 
 class Identifier(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     kind = models.CharField(_("kind"), max_length=24, choices=IdentifierKind.choices)
     value = models.CharField(_("number"), max_length=40)
 
@@ -154,6 +158,7 @@ class TravelDocument(models.Model):
     """An identity or travel document. MRZ lines, when typed, are validated with their ICAO 9303 check digits."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     kind = models.CharField(_("type"), max_length=16, choices=DocumentKind.choices)
     status = models.CharField(_("status"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.HELD)
     number = models.CharField(_("document number"), max_length=30, blank=True)

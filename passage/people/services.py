@@ -39,6 +39,7 @@ def _check_person_fields(data: dict) -> None:
 def _write_name(person: Person, kind: str, family_name: str, given_names: str) -> PersonName:
     return PersonName.objects.create(
         person=person,
+        mission_id=person.mission_id,
         kind=kind,
         family_name=family_name,
         given_names=given_names,
@@ -82,7 +83,7 @@ def person_register(
     if person.known_as:
         _write_name(person, NameKind.KNOWN, "", person.known_as)
     for code in dict.fromkeys(nationalities):
-        Nationality.objects.create(person=person, country=code)
+        Nationality.objects.create(person=person, mission_id=person.mission_id, country=code)
     audit_record(
         actor=actor, action=AuditAction.CREATE, obj=person, person_id=person.pk, mission_id=mission.pk,
         summary=f"registered person {person.pk}",
@@ -115,7 +116,7 @@ def person_update(*, actor, person: Person, version: int, nationalities: list[st
         if old != new:
             locked.nationalities.exclude(country__in=new).delete()
             for code in set(new) - set(old):
-                Nationality.objects.create(person=locked, country=code)
+                Nationality.objects.create(person=locked, mission_id=locked.mission_id, country=code)
             changes["nationalities"] = [",".join(old), ",".join(new)]
     if not changes:
         return locked
@@ -155,7 +156,7 @@ def phone_add(*, actor, person: Person, number: str, sms_consent: bool) -> Phone
         raise ServiceError(_("This number is already recorded for this person."),
                            field_errors={"number": _("This number is already recorded for this person.")})
     phone = Phone.objects.create(
-        person=person, number=e164, sms_consent=sms_consent,
+        person=person, mission_id=person.mission_id, number=e164, sms_consent=sms_consent,
         sms_consent_at=timezone.now() if sms_consent else None, sms_consent_by=actor if sms_consent else None,
     )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=phone, person_id=person.pk, mission_id=person.mission_id,
@@ -173,7 +174,9 @@ def identifier_add(*, actor, person: Person, kind: str, value: str) -> Identifie
     if other:
         msg = _("This number is already recorded for another person: check for a duplicate before going on.")
         raise ServiceError(msg, field_errors={"value": msg})
-    identifier, _created = Identifier.objects.get_or_create(person=person, kind=kind, value=value)
+    identifier, _created = Identifier.objects.get_or_create(
+        person=person, kind=kind, value=value, defaults={"mission_id": person.mission_id}
+    )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=identifier, person_id=person.pk,
                  mission_id=person.mission_id, summary=f"added identifier ({kind})")
     return identifier
@@ -203,7 +206,7 @@ def document_add(
     if errors:
         raise ServiceError(_("Please correct the marked fields."), field_errors=errors)
     document = TravelDocument.objects.create(
-        person=person, kind=kind, status=status, number=number.strip().upper(),
+        person=person, mission_id=person.mission_id, kind=kind, status=status, number=number.strip().upper(),
         number_key=validation.normalise_document_number(number), issuing_country=issuing_country,
         issued_on=issued_on, expires_on=expires_on, requested_on=requested_on,
         mrz=mrz.strip().upper(), custody=custody, created_by=actor,
@@ -272,6 +275,9 @@ def person_merge(*, actor, survivor: Person, duplicate: Person, reason: str) -> 
     survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
     if survivor.merged_into_id or duplicate.merged_into_id:
         raise ServiceError(_("One of these persons was already merged into another; merge into that person instead."))
+    if survivor.mission_id != duplicate.mission_id:
+        # Every row that moves keeps its mission column (sharding by mission): a merge stays inside one mission.
+        raise ServiceError(_("These persons are registered with different missions and cannot be merged."))
     CaseMember = apps.get_model("cases", "CaseMember")
     if CaseMember.objects.filter(person=duplicate, case__members__person=survivor).exists():
         raise ServiceError(_("Both persons are members of the same case: remove one from that case first."))

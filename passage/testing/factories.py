@@ -103,7 +103,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     def names(self, create, extracted, **kwargs):
         if create:
             PersonName.objects.create(
-                person=self, kind=NameKind.DOCUMENT, family_name=self.family_name, given_names=self.given_names,
+                person=self, mission_id=self.mission_id, kind=NameKind.DOCUMENT, family_name=self.family_name, given_names=self.given_names,
                 search_key=search_key(self.given_names, self.family_name),
                 phonetic_key=phonetic_key(self.given_names, self.family_name),
             )
@@ -111,7 +111,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def nationality(self, create, extracted, **kwargs):
         if create and extracted is not False:
-            Nationality.objects.create(person=self, country=extracted or "GE")
+            Nationality.objects.create(person=self, mission_id=self.mission_id, country=extracted or "GE")
 
 
 class TravelDocumentFactory(factory.django.DjangoModelFactory):
@@ -119,6 +119,7 @@ class TravelDocumentFactory(factory.django.DjangoModelFactory):
         model = TravelDocument
 
     person = factory.SubFactory(PersonFactory)
+    mission = factory.LazyAttribute(lambda d: d.person.mission)
     kind = DocumentKind.PASSPORT
     status = DocumentStatus.HELD
     number = factory.Sequence(lambda n: f"XP{n:07d}")
@@ -148,8 +149,8 @@ class CaseFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         person = extracted or PersonFactory(mission=self.mission)
-        CaseMember.objects.create(case=self, person=person, relationship=Relationship.PRINCIPAL)
+        CaseMember.objects.create(case=self, mission_id=self.mission_id, person=person, relationship=Relationship.PRINCIPAL)
         self.principal_name = f"{person.family_name.upper()}, {person.given_names}"
         Case.objects.filter(pk=self.pk).update(principal_name=self.principal_name)
-        StatusChange.objects.create(case=self, from_status="", to_status=self.status, at=timezone.now(),
-                                    by=self.counsellor)
+        StatusChange.objects.create(case=self, mission_id=self.mission_id, from_status="", to_status=self.status,
+                                    at=timezone.now(), by=self.counsellor)

@@ -50,7 +50,7 @@ def case(counsellor_a, work_post_a):
 
 def depart(person, years_ago=0, days_ago=0, by="organisation"):
     day = _subtract_years(TODAY(), years_ago) - datetime.timedelta(days=days_ago)
-    return AssistedDeparture.objects.create(person=person, departed_on=day, assisted_by=by, source="synthetic")
+    return AssistedDeparture.objects.create(person=person, mission_id=person.mission_id, departed_on=day, assisted_by=by, source="synthetic")
 
 
 def test_a_case_that_meets_every_rule_passes_with_each_reason_and_version(counsellor_a, case):
@@ -172,7 +172,7 @@ def test_excluded_country_counts_only_while_in_force(counsellor_a, case):
 
 def test_any_nationality_of_a_dual_national_can_exclude(counsellor_a, case):
     person = case.members.get().person
-    person.nationalities.create(country="AM")
+    person.nationalities.create(mission_id=person.mission_id, country="AM")
     ExcludedCountry.objects.create(country="AM", reason="Safe country", valid_from=datetime.date(2020, 1, 1))
     assert outcomes(services.eligibility_check_run(actor=counsellor_a, case=case))[R.NATIONALITY_NOT_EXCLUDED][1] == (
         "BERIDZE Nino has the nationality of Armenia, which is on the excluded-country list since 2020-01-01 "
@@ -226,15 +226,15 @@ def test_the_same_number_from_another_issuing_country_is_another_document(counse
 
 def test_five_year_rule_sees_a_person_with_the_same_identifier(counsellor_a, work_post_a, case):
     member = case.members.get().person
-    Identifier.objects.create(person=member, kind=IdentifierKind.FOREIGNER_NUMBER, value="1234567890")
+    Identifier.objects.create(person=member, mission_id=member.mission_id, kind=IdentifierKind.FOREIGNER_NUMBER, value="1234567890")
     other = PersonFactory(mission=work_post_a.mission)
-    Identifier.objects.create(person=other, kind=IdentifierKind.RETURN_SERVICE_REF, value="1234567890")
+    Identifier.objects.create(person=other, mission_id=other.mission_id, kind=IdentifierKind.RETURN_SERVICE_REF, value="1234567890")
     depart(other, years_ago=1)
     assert services.eligibility_check_run(actor=counsellor_a, case=case).passed  # another kind of number
     merged = PersonFactory(mission=work_post_a.mission, merged_into=other)
     depart(merged, years_ago=1)
     assert services.eligibility_check_run(actor=counsellor_a, case=case).passed
-    other.identifiers.create(kind=IdentifierKind.OTHER, value="X-1")
+    other.identifiers.create(mission_id=other.mission_id, kind=IdentifierKind.OTHER, value="X-1")
     Identifier.objects.filter(person=other, kind=IdentifierKind.RETURN_SERVICE_REF).update(
         kind=IdentifierKind.FOREIGNER_NUMBER, value="1234567891")
     assert services.eligibility_check_run(actor=counsellor_a, case=case).passed
@@ -249,9 +249,9 @@ def test_five_year_rule_follows_a_chain_of_matches(counsellor_a, work_post_a, ca
     record_b = PersonFactory(mission=work_post_a.mission)
     TravelDocumentFactory(person=record_b, number=passport.number, number_key=passport.number_key,
                           issuing_country=passport.issuing_country)
-    Identifier.objects.create(person=record_b, kind=IdentifierKind.FOREIGNER_NUMBER, value="5550001112")
+    Identifier.objects.create(person=record_b, mission_id=record_b.mission_id, kind=IdentifierKind.FOREIGNER_NUMBER, value="5550001112")
     record_c = PersonFactory(mission=work_post_a.mission)
-    Identifier.objects.create(person=record_c, kind=IdentifierKind.OTHER, value="5550001112")  # other kind: no match
+    Identifier.objects.create(person=record_c, mission_id=record_c.mission_id, kind=IdentifierKind.OTHER, value="5550001112")  # other kind: no match
     record_d = PersonFactory(mission=work_post_a.mission, merged_into=record_b)
     assert person_ids_matching([member.pk]) == {member.pk, record_b.pk, record_d.pk}
     depart(record_d, years_ago=2)
@@ -275,7 +275,7 @@ def test_the_check_passes_exactly_when_every_rule_passes(
         person = PersonFactory(mission=work_post_a.mission, nationality="IQ")
         case = complete_case(counsellor_a, work_post_a)
         case.members.all().delete()
-        case.members.create(person=person, relationship="principal")
+        case.members.create(mission_id=case.mission_id, person=person, relationship="principal")
         if departure != "none":
             depart(person, years_ago=4 if departure == "inside" else 6)
         if excluded:

@@ -61,7 +61,7 @@ def board_cases(case_a, case_b, sensitive_a, counsellor_a, counsellor_a2, counse
         "closed_a": CaseFactory(work_post=work_post_a, counsellor=counsellor_a, status=S.CLOSED),
     }
     for kind in (ConsentKind.DATA_PROCESSING, ConsentKind.PARTNER_SHARING):
-        Consent.objects.create(case=cases["complete_a"], kind=kind, given_on=today, recorded_by=counsellor_a2)
+        Consent.objects.create(case=cases["complete_a"], mission_id=cases["complete_a"].mission_id, kind=kind, given_on=today, recorded_by=counsellor_a2)
     return cases
 
 

@@ -66,7 +66,7 @@ def test_search_by_document_number_ignores_spaces_and_case(logged_in, counsellor
 @pytest.mark.django_db
 def test_search_by_foreigners_number(logged_in, counsellor_a, case_a, mohammed_case):
     person = mohammed_case.members.get().person
-    Identifier.objects.create(person=person, kind=IdentifierKind.FOREIGNER_NUMBER, value="1234567890")
+    Identifier.objects.create(person=person, mission_id=person.mission_id, kind=IdentifierKind.FOREIGNER_NUMBER, value="1234567890")
     client = logged_in(counsellor_a)
     assert numbers(client.get(URL, {"q": "1234567890"})) == [mohammed_case.number]
 
@@ -85,7 +85,7 @@ def test_out_of_scope_cases_never_appear_in_results_or_counts(
 ):
     secret = sensitive_a.members.get().person
     TravelDocumentFactory(person=secret, number="SECRET01", number_key="SECRET01")
-    Identifier.objects.create(person=case_b.members.get().person, kind=IdentifierKind.FOREIGNER_NUMBER,
+    Identifier.objects.create(person=case_b.members.get().person, mission_id=case_b.members.get().person.mission_id, kind=IdentifierKind.FOREIGNER_NUMBER,
                               value="5555555555")
     client = logged_in(counsellor_a)
     response = client.get(URL)
@@ -228,9 +228,9 @@ def test_number_search_combines_case_number_document_and_foreigners_number_withi
     TravelDocumentFactory(person=doc_holder, number="NL2026555001", number_key="NL2026555001")
     by_document = CaseFactory(work_post=work_post_a, counsellor=counsellor_a, principal=doc_holder)
     id_holder = mohammed_case.members.get().person
-    Identifier.objects.create(person=id_holder, kind=IdentifierKind.FOREIGNER_NUMBER, value="2026555001")
+    Identifier.objects.create(person=id_holder, mission_id=id_holder.mission_id, kind=IdentifierKind.FOREIGNER_NUMBER, value="2026555001")
     # The same document holder is also a member of a case outside counsellor_a's work posts.
-    CaseMember.objects.create(case=case_b, person=doc_holder, relationship="other_relative")
+    CaseMember.objects.create(case=case_b, mission_id=case_b.mission_id, person=doc_holder, relationship="other_relative")
     client = logged_in(counsellor_a)
     response = client.get(URL, {"q": "NL-2026-555001", "sort": "number"})
     assert sorted(numbers(response)) == sorted([by_number.number, by_document.number, mohammed_case.number])

@@ -258,17 +258,18 @@ class CaseBuilder:
             if variant_given or variant_family:
                 rows.names.append(self._name(person, NameKind.TRANSLITERATION, variant_family or family,
                                              variant_given or given))
-        rows.nationalities.append(Nationality(person=person, country=nationality))
+        rows.nationalities.append(Nationality(person=person, mission_id=person.mission_id, country=nationality))
         if age >= 18 and self.rng.random() < 0.03:
             second = self.rng.choice([c for c in ("RU", "TR", "SY", "IQ") if c != nationality])
-            rows.nationalities.append(Nationality(person=person, country=second))
+            rows.nationalities.append(Nationality(person=person, mission_id=person.mission_id, country=second))
         if complete and self.rng.random() < 0.85:
             number = self._unique(self._used_foreigner, lambda: f"{self.rng.randrange(10**9, 10**10)}")
-            rows.identifiers.append(Identifier(person=person, kind=IdentifierKind.FOREIGNER_NUMBER, value=number))
+            rows.identifiers.append(Identifier(person=person, mission_id=person.mission_id,
+                                                    kind=IdentifierKind.FOREIGNER_NUMBER, value=number))
         return person
 
     def _name(self, person, kind, family, given) -> PersonName:
-        return PersonName(person=person, kind=kind, family_name=family, given_names=given,
+        return PersonName(person=person, mission_id=person.mission_id, kind=kind, family_name=family, given_names=given,
                           search_key=search_key(given, family), phonetic_key=phonetic_key(given, family))
 
     def _residence(self, wp) -> tuple:
@@ -444,8 +445,8 @@ class CaseBuilder:
         )
         self.rows.cases.append(case)
         for relationship, person in household:
-            self.rows.members.append(CaseMember(case=case, person=person, relationship=relationship,
-                                                added_at=max(contact_at, person.created_at)))
+            self.rows.members.append(CaseMember(case=case, mission_id=case.mission_id, person=person,
+                                                relationship=relationship, added_at=max(contact_at, person.created_at)))
         if applied:
             case.intended_destination = nationality
             if r.random() < 0.5:
@@ -458,15 +459,18 @@ class CaseBuilder:
         # Phones and the return service's reference.
         if r.random() < 0.75:
             consent = r.random() < 0.8
-            self.rows.phones.append(Phone(person=principal, number=self._mobile(), sms_consent=consent,
+            self.rows.phones.append(Phone(person=principal, mission_id=principal.mission_id,
+                                          number=self._mobile(), sms_consent=consent,
                                           sms_consent_at=contact_at if consent else None,
                                           sms_consent_by=counsellor if consent else None, created_at=contact_at))
         for relationship, person in household[1:]:
             if relationship == Relationship.SPOUSE and r.random() < 0.3:
-                self.rows.phones.append(Phone(person=person, number=self._mobile(), sms_consent=False,
+                self.rows.phones.append(Phone(person=person, mission_id=person.mission_id,
+                                              number=self._mobile(), sms_consent=False,
                                               created_at=person.created_at))
         if referral_source == ReferralSource.RETURN_SERVICE:
-            self.rows.identifiers.append(Identifier(person=principal, kind=IdentifierKind.RETURN_SERVICE_REF,
+            self.rows.identifiers.append(Identifier(person=principal, mission_id=principal.mission_id,
+                                                    kind=IdentifierKind.RETURN_SERVICE_REF,
                                                     value=f"DTV-{entered[S.CONTACT].year}-{case_id:06d}"))
 
         # Vulnerabilities (sensitive flags follow them, as services.vulnerability_record keeps them).
@@ -484,10 +488,12 @@ class CaseBuilder:
 
         # Consents: data processing at application, sharing with partners during preparation.
         if applied:
-            self.rows.consents.append(Consent(case=case, person=principal, kind=ConsentKind.DATA_PROCESSING,
+            self.rows.consents.append(Consent(case=case, mission_id=case.mission_id, person=principal,
+                                              kind=ConsentKind.DATA_PROCESSING,
                                               given_on=entered[S.APPLICATION], recorded_by=counsellor))
         if passes and (S.READY_TO_DEPART in entered or r.random() < 0.7):
-            self.rows.consents.append(Consent(case=case, person=principal, kind=ConsentKind.PARTNER_SHARING,
+            self.rows.consents.append(Consent(case=case, mission_id=case.mission_id, person=principal,
+                                              kind=ConsentKind.PARTNER_SHARING,
                                               given_on=entered[S.PREPARATION], recorded_by=counsellor))
 
         # Government position and eligibility checks.
@@ -495,7 +501,7 @@ class CaseBuilder:
         if failure == "prior":
             prior_departed = check_day - datetime.timedelta(days=r.randint(200, 1500))
             self.rows.departures.append(AssistedDeparture(
-                person=principal, departed_on=prior_departed, assisted_by=AssistedDeparture.AssistedBy.ORGANISATION,
+                person=principal, mission_id=principal.mission_id, departed_on=prior_departed, assisted_by=AssistedDeparture.AssistedBy.ORGANISATION,
                 source="Earlier return case (archive)"))
         if reached_eligibility:
             self._eligibility(case, household, entered, check_day, passes, failure, prior_departed, counsellor,
@@ -508,7 +514,7 @@ class CaseBuilder:
         if failure != "prior" and r.random() < 0.03:
             departed = entered[S.CONTACT] - datetime.timedelta(days=r.randint(6 * 365, 12 * 365))
             self.rows.departures.append(AssistedDeparture(
-                person=principal, departed_on=departed,
+                person=principal, mission_id=principal.mission_id, departed_on=departed,
                 assisted_by=r.choice(list(AssistedDeparture.AssistedBy.values)), source="Earlier return (archive)"))
 
         # Status history, in order, and the case's current status fields.
@@ -544,13 +550,14 @@ class CaseBuilder:
             given_on = min(self.today, entered[S.CONTACT] + self._days(0, 3))
             if S.APPLICATION in entered:
                 given_on = min(given_on, entered[S.APPLICATION])
-            self.rows.consents.append(Consent(case=case, person=principal, kind=ConsentKind.GUARDIAN_HOST,
+            self.rows.consents.append(Consent(case=case, mission_id=case.mission_id, person=principal,
+                                              kind=ConsentKind.GUARDIAN_HOST,
                                               given_on=given_on, recorded_by=counsellor,
                                               given_by_name=f"Guardian {r.choice(['A.', 'M.', 'J.', 'K.'])} "
                                                             f"{r.choice(['Bakker', 'Mulder', 'de Jong', 'Smit'])} (Nidos)"))
             if S.PREPARATION in entered:
                 self.rows.guardians.append(ReturnGuardian(
-                    case=case, minor=principal, name=f"{self.names.given(nationality, 'M')} {principal.family_name}",
+                    case=case, mission_id=case.mission_id, minor=principal, name=f"{self.names.given(nationality, 'M')} {principal.family_name}",
                     relationship=r.choice(["uncle", "grandmother", "mother", "father", "aunt"]),
                     identified_by=f"ID card {self._document_number(DocumentKind.ID_CARD)}",
                     confirmed_on=min(self.today, entered[S.PREPARATION] + self._days(1, 6)),
@@ -562,7 +569,7 @@ class CaseBuilder:
             found.append((person, VulnerabilityKind.MEDICAL, r.choice(_MEDICAL_DETAILS)))
             if S.READY_TO_DEPART in entered or (S.PREPARATION in entered and r.random() < 0.5):
                 self.rows.fit_statements.append(FitToTravel(
-                    case=case, person=person, fit=True,
+                    case=case, mission_id=case.mission_id, person=person, fit=True,
                     statement_on=min(self.today, entered[S.PREPARATION] + self._days(1, 10)),
                     issued_by=r.choice(["GP practice Ter Apel", "Medical service of the reception agency",
                                         "Treating specialist"]),
@@ -577,8 +584,8 @@ class CaseBuilder:
         if r.random() < 0.02:
             found.append((principal, VulnerabilityKind.OTHER, r.choice(_OTHER_DETAILS)))
         for person, kind, detail in found:
-            self.rows.vulnerabilities.append(Vulnerability(case=case, person=person, kind=kind, detail=detail,
-                                                           assessed_on=day, assessed_by=counsellor))
+            self.rows.vulnerabilities.append(Vulnerability(case=case, mission_id=case.mission_id, person=person, kind=kind,
+                                                           detail=detail, assessed_on=day, assessed_by=counsellor))
         kinds = {k for _, k, _ in found}
         case.is_trafficking = VulnerabilityKind.TRAFFICKING in kinds
         case.is_unaccompanied_minor = VulnerabilityKind.UNACCOMPANIED_MINOR in kinds
@@ -594,7 +601,7 @@ class CaseBuilder:
         def add(kind, status, **kw):
             number = self._document_number(kind) if status == DocumentStatus.HELD else ""
             self.rows.documents.append(TravelDocument(
-                person=person, kind=kind, status=status, number=number, number_key=normalise_document_number(number),
+                person=person, mission_id=person.mission_id, kind=kind, status=status, number=number, number_key=normalise_document_number(number),
                 issuing_country=nationality, created_at=created, created_by=counsellor, **kw))
 
         ready = S.READY_TO_DEPART in entered and final == S.READY_TO_DEPART
@@ -660,12 +667,12 @@ class CaseBuilder:
         first = household[0][1]
         name = f"{first.family_name.upper()} {first.given_names}".strip()
         for day, minute, twist in runs:
-            check = EligibilityCheck(id=self.next_check_id, case=case, checked_on=day, run_at=self._at(day, minute),
+            check = EligibilityCheck(id=self.next_check_id, case=case, mission_id=case.mission_id, checked_on=day, run_at=self._at(day, minute),
                                      run_by=counsellor, passed=True)
             self.next_check_id += 1
             for code, rule in sorted(self.org.rules.items()):
                 passed, msgid, params = self._outcome(case, code, rule, day, failure, prior_departed, name, twist)
-                outcome = EligibilityOutcome(eligibility_check=check, rule=rule, rule_code=code, passed=passed,
+                outcome = EligibilityOutcome(eligibility_check=check, mission_id=check.mission_id, rule=rule, rule_code=code, passed=passed,
                                              reason_msgid=msgid, reason_params=params)
                 if not passed and twist == "override":
                     outcome.overridden_by = supervisor
@@ -748,8 +755,8 @@ class CaseBuilder:
             elif status == S.CLOSED:
                 reason = r.choice(_CLOSED_FROM_CONTACT) if previous == S.CONTACT else "File closed."
                 case.closed_on = day
-            self.rows.status_changes.append(StatusChange(case=case, from_status=previous, to_status=status, at=at,
-                                                         by=by, reason=reason))
+            self.rows.status_changes.append(StatusChange(case=case, mission_id=case.mission_id, from_status=previous,
+                                                         to_status=status, at=at, by=by, reason=reason))
             previous, last_at = status, at
         case.status_changed_at = last_at
         case.updated_at = last_at
@@ -766,7 +773,7 @@ class CaseBuilder:
                 interpreter = r.choice([Interpreter.IN_PERSON, Interpreter.PHONE])
             else:
                 interpreter = Interpreter.NONE
-            self.rows.notes.append(Note(case=case, written_on=written, author=counsellor, language_id=language,
+            self.rows.notes.append(Note(case=case, mission_id=case.mission_id, written_on=written, author=counsellor, language_id=language,
                                         interpreter=interpreter, text=r.choice(texts),
                                         created_at=self._at(written, 17 * 60 + 30)))
 

@@ -15,7 +15,7 @@ def ali(mission):
     person = PersonFactory(mission=mission, family_name="Ali", given_names="Mohammed Yusuf", birth_year=1990,
                            nationality="IQ")
     TravelDocumentFactory(person=person, number="A1234567", number_key="A1234567", issuing_country="IQ")
-    Identifier.objects.create(person=person, kind=IdentifierKind.FOREIGNER_NUMBER, value="3344556677")
+    Identifier.objects.create(person=person, mission_id=person.mission_id, kind=IdentifierKind.FOREIGNER_NUMBER, value="3344556677")
     return person
 
 

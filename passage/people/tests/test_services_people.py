@@ -180,20 +180,20 @@ def test_document_update_uses_the_version(counsellor_a, mission):
 def pair(mission, work_post_a, counsellor_a):
     """The same man registered twice: once at an earlier return, once now in a case."""
     survivor = PersonFactory(mission=mission, family_name="Ali", given_names="Mohammed", nationality="IQ")
-    Phone.objects.create(person=survivor, number="+31612345678")
+    Phone.objects.create(person=survivor, mission_id=survivor.mission_id, number="+31612345678")
     duplicate = PersonFactory(mission=mission, family_name="Ali", given_names="Muhammad", nationality="IQ")
-    Nationality.objects.create(person=duplicate, country="SY")
-    Phone.objects.create(person=duplicate, number="+31612345678")
-    Phone.objects.create(person=duplicate, number="+31687654321")
-    Identifier.objects.create(person=duplicate, kind=IdentifierKind.FOREIGNER_NUMBER, value="1112223334")
+    Nationality.objects.create(person=duplicate, mission_id=duplicate.mission_id, country="SY")
+    Phone.objects.create(person=duplicate, mission_id=duplicate.mission_id, number="+31612345678")
+    Phone.objects.create(person=duplicate, mission_id=duplicate.mission_id, number="+31687654321")
+    Identifier.objects.create(person=duplicate, mission_id=duplicate.mission_id, kind=IdentifierKind.FOREIGNER_NUMBER, value="1112223334")
     TravelDocumentFactory(person=duplicate, number="IQ0001", number_key="IQ0001", issuing_country="IQ")
-    AssistedDeparture.objects.create(person=duplicate, departed_on=datetime.date(2019, 4, 1), assisted_by="organisation")
+    AssistedDeparture.objects.create(person=duplicate, mission_id=duplicate.mission_id, departed_on=datetime.date(2019, 4, 1), assisted_by="organisation")
     case = CaseFactory(work_post=work_post_a, counsellor=counsellor_a, principal=duplicate)
-    Vulnerability.objects.create(case=case, person=duplicate, kind=VulnerabilityKind.MEDICAL, assessed_on=TODAY(),
+    Vulnerability.objects.create(case=case, mission_id=case.mission_id, person=duplicate, kind=VulnerabilityKind.MEDICAL, assessed_on=TODAY(),
                                  assessed_by=counsellor_a)
-    FitToTravel.objects.create(case=case, person=duplicate, fit=True, statement_on=TODAY(), issued_by="GP",
+    FitToTravel.objects.create(case=case, mission_id=case.mission_id, person=duplicate, fit=True, statement_on=TODAY(), issued_by="GP",
                                recorded_by=counsellor_a)
-    Consent.objects.create(case=case, person=duplicate, kind=ConsentKind.DATA_PROCESSING, given_on=TODAY(),
+    Consent.objects.create(case=case, mission_id=case.mission_id, person=duplicate, kind=ConsentKind.DATA_PROCESSING, given_on=TODAY(),
                            recorded_by=counsellor_a)
     earlier = PersonFactory(mission=mission, merged_into=duplicate)
     return survivor, duplicate, case, earlier

@@ -17,7 +17,7 @@ def ahmady_a(case_a):
 
     person = PersonFactory(mission=case_a.mission, family_name="Ahmady", given_names="Muhammad", birth_year=1990,
                            nationality="AF")
-    CaseMember.objects.create(case=case_a, person=person, relationship="spouse")
+    CaseMember.objects.create(case=case_a, mission_id=case_a.mission_id, person=person, relationship="spouse")
     return person
 
 

@@ -42,7 +42,7 @@ def person_urls(person, document=None):
 def test_person_page_shows_details_documents_and_only_visible_cases(client, counsellor_a, case_a, case_b):
     person = principal(case_a)
     doc = TravelDocumentFactory(person=person, number="XP7777777", custody="with_organisation")
-    CaseMember.objects.create(case=case_b, person=person, relationship="other_relative")
+    CaseMember.objects.create(case=case_b, mission_id=case_b.mission_id, person=person, relationship="other_relative")
     response = login(client, counsellor_a).get(f"/people/{person.pk}/")
     assert response.status_code == 200
     assert [m.case for m in response.context["memberships"]] == [case_a]

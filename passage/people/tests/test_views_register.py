@@ -126,7 +126,7 @@ def test_bad_input_is_refused_per_field_and_stores_nothing(
 
 def test_failure_in_a_later_step_rolls_back_the_earlier_ones(client, counsellor_a, work_post_a, case_b):
     # The foreigner's number belongs to another person: identifier_add refuses after the person was written.
-    Identifier.objects.create(person=case_b.members.get().person, kind="foreigner_number", value="1234567890")
+    Identifier.objects.create(person=case_b.members.get().person, mission_id=case_b.members.get().person.mission_id, kind="foreigner_number", value="1234567890")
     before = counts()
     response = login(client, counsellor_a).post(URL, walk_in(work_post_a, different_person="on",
                                                               document_number="", document_mrz="",

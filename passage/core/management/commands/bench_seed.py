@@ -163,6 +163,9 @@ class Command(BaseCommand):
         cycle, per_cycle = len(HOUSEHOLD_CYCLE), sum(HOUSEHOLD_CYCLE)
         # Person index -> name row: a fixed scramble, so households are not alphabetical.
         name_of = "1 + ((i::bigint * 48271) %% %(names)s)"
+        # mission_id of every child row is its parent's: rows read from cases_case / cases_eligibilitycheck take
+        # the parent's column; rows made from generate_series take %(m)s, the one mission every person and case
+        # here is written with (a join back to the parent per row would only slow the seed down).
         self._step(cur, "persons", f"""
             INSERT INTO people_person (id, mission_id, family_name, given_names, known_as, sex, birth_year,
                 birth_month, birth_day, country_of_birth, preferred_language_id, residence_kind,
@@ -173,31 +176,31 @@ class Command(BaseCommand):
             FROM generate_series(0, %(p)s - 1) i JOIN bench_names nm ON nm.id = {name_of}
         """, params)
         self._step(cur, "person names", f"""
-            INSERT INTO people_personname (person_id, kind, family_name, given_names, search_key, phonetic_key)
-            SELECT 1 + i, 'document', nm.family, nm.given, nm.skey, nm.pkey
+            INSERT INTO people_personname (person_id, mission_id, kind, family_name, given_names, search_key, phonetic_key)
+            SELECT 1 + i, %(m)s, 'document', nm.family, nm.given, nm.skey, nm.pkey
             FROM generate_series(0, %(p)s - 1) i JOIN bench_names nm ON nm.id = {name_of}
         """, params)
         self._step(cur, "nationalities", f"""
-            INSERT INTO people_nationality (person_id, country)
-            SELECT 1 + i, nm.nat FROM generate_series(0, %(p)s - 1) i JOIN bench_names nm ON nm.id = {name_of}
+            INSERT INTO people_nationality (person_id, mission_id, country)
+            SELECT 1 + i, %(m)s, nm.nat FROM generate_series(0, %(p)s - 1) i JOIN bench_names nm ON nm.id = {name_of}
         """, params)
         self._step(cur, "travel documents", """
-            INSERT INTO people_traveldocument (person_id, kind, status, number, number_key, issuing_country,
+            INSERT INTO people_traveldocument (person_id, mission_id, kind, status, number, number_key, issuing_country,
                 issued_on, expires_on, requested_on, mrz, custody, version, created_at, created_by_id)
-            SELECT 1 + i, 'passport', 'held', d.num, d.num, 'GE', date '2018-01-01' + i %% 2000,
+            SELECT 1 + i, %(m)s, 'passport', 'held', d.num, d.num, 'GE', date '2018-01-01' + i %% 2000,
                    date '2028-01-01' + i %% 2000, NULL, '', 'with_holder', 1, now(), NULL
             FROM generate_series(0, %(p)s - 1) i
             CROSS JOIN LATERAL (SELECT chr(65 + i %% 23) || chr(65 + (i / 23) %% 23) || lpad(i::text, 7, '0') AS num) d
             WHERE i %% 5 < 3
         """, params)
         self._step(cur, "foreigner's numbers", """
-            INSERT INTO people_identifier (person_id, kind, value)
-            SELECT 1 + i, 'foreigner_number', (1000000000 + i)::text FROM generate_series(0, %(p)s - 1) i
+            INSERT INTO people_identifier (person_id, mission_id, kind, value)
+            SELECT 1 + i, %(m)s, 'foreigner_number', (1000000000 + i)::text FROM generate_series(0, %(p)s - 1) i
             WHERE i %% 5 <> 4
         """, params)
         self._step(cur, "phones", """
-            INSERT INTO people_phone (person_id, number, sms_consent, sms_consent_at, sms_consent_by_id, created_at)
-            SELECT 1 + i, '+316' || lpad((10000000 + i)::text, 8, '0'), i %% 2 = 0, NULL, NULL, now()
+            INSERT INTO people_phone (person_id, mission_id, number, sms_consent, sms_consent_at, sms_consent_by_id, created_at)
+            SELECT 1 + i, %(m)s, '+316' || lpad((10000000 + i)::text, 8, '0'), i %% 2 = 0, NULL, NULL, now()
             FROM generate_series(0, %(p)s - 1) i WHERE i %% 3 = 0
         """, params)
         first_member = f"(c / {cycle}) * {per_cycle} + ({starts})[1 + c %% {cycle}]"
@@ -226,46 +229,46 @@ class Command(BaseCommand):
             JOIN bench_names nm ON nm.id = 1 + ((({first_member})::bigint * 48271) %% %(names)s)
         """, params)
         self._step(cur, "household members", f"""
-            INSERT INTO cases_casemember (case_id, person_id, relationship, added_at)
-            SELECT 1 + c, 1 + {first_member} + j,
+            INSERT INTO cases_casemember (case_id, mission_id, person_id, relationship, added_at)
+            SELECT 1 + c, %(m)s, 1 + {first_member} + j,
                    CASE WHEN j = 0 THEN 'principal' WHEN j = 1 THEN 'spouse' ELSE 'child' END, now()
             FROM generate_series(0, %(n)s - 1) c
             CROSS JOIN LATERAL generate_series(0, ({sizes})[1 + c %% {cycle}] - 1) j
         """, params)
         self._step(cur, "status history", ["""
-            INSERT INTO cases_statuschange (case_id, from_status, to_status, at, by_id, reason)
-            SELECT id, '', 'contact', contact_on + time '09:00', counsellor_id, '' FROM cases_case
+            INSERT INTO cases_statuschange (case_id, mission_id, from_status, to_status, at, by_id, reason)
+            SELECT id, mission_id, '', 'contact', contact_on + time '09:00', counsellor_id, '' FROM cases_case
         """, """
-            INSERT INTO cases_statuschange (case_id, from_status, to_status, at, by_id, reason)
-            SELECT id, 'contact', status, status_changed_at, counsellor_id, '' FROM cases_case
+            INSERT INTO cases_statuschange (case_id, mission_id, from_status, to_status, at, by_id, reason)
+            SELECT id, mission_id, 'contact', status, status_changed_at, counsellor_id, '' FROM cases_case
             WHERE status <> 'contact'
         """])
         self._step(cur, "eligibility checks", """
-            INSERT INTO cases_eligibilitycheck (case_id, checked_on, run_at, run_by_id, passed)
-            SELECT id, contact_on + 14, contact_on + 14 + time '16:00', counsellor_id, status <> 'rejected'
+            INSERT INTO cases_eligibilitycheck (case_id, mission_id, checked_on, run_at, run_by_id, passed)
+            SELECT id, mission_id, contact_on + 14, contact_on + 14 + time '16:00', counsellor_id, status <> 'rejected'
             FROM cases_case WHERE status IN ('eligibility', 'preparation', 'ready_to_depart', 'rejected')
         """)
         values = ", ".join(f"({int(pk)}, '{code}')" for pk, code in rules if code.isidentifier())
         self._step(cur, "rule outcomes", f"""
-            INSERT INTO cases_eligibilityoutcome (eligibility_check_id, rule_id, rule_code, passed, reason_msgid,
+            INSERT INTO cases_eligibilityoutcome (eligibility_check_id, mission_id, rule_id, rule_code, passed, reason_msgid,
                 reason_params, overridden_by_id, overridden_at, override_reason)
-            SELECT ch.id, r.rule_id, r.code, ch.passed OR r.code <> 'no_government_objection',
+            SELECT ch.id, ch.mission_id, r.rule_id, r.code, ch.passed OR r.code <> 'no_government_objection',
                    CASE WHEN ch.passed OR r.code <> 'no_government_objection' THEN 'Passed.'
                         ELSE 'The government objects to assisted return (recorded %%(date)s).' END,
                    jsonb_build_object('date', ch.checked_on::text), NULL, NULL, ''
             FROM cases_eligibilitycheck ch CROSS JOIN (VALUES {values}) AS r(rule_id, code)
         """)
         self._step(cur, "vulnerabilities", """
-            INSERT INTO cases_vulnerability (case_id, person_id, kind, detail, assessed_on, assessed_by_id, ended_on)
-            SELECT c.id, m.person_id, v.kind, '', c.contact_on + 7, c.counsellor_id, NULL
+            INSERT INTO cases_vulnerability (case_id, mission_id, person_id, kind, detail, assessed_on, assessed_by_id, ended_on)
+            SELECT c.id, c.mission_id, m.person_id, v.kind, '', c.contact_on + 7, c.counsellor_id, NULL
             FROM cases_case c JOIN cases_casemember m ON m.case_id = c.id AND m.relationship = 'principal'
             CROSS JOIN LATERAL (VALUES ('trafficking', c.is_trafficking), ('unaccompanied_minor', c.is_unaccompanied_minor),
                                        ('medical', c.is_medical)) AS v(kind, flag)
             WHERE v.flag
         """)
         self._step(cur, "notes", """
-            INSERT INTO cases_note (case_id, written_on, author_id, language_id, interpreter, text, created_at)
-            SELECT id, contact_on, counsellor_id, NULL, 'none',
+            INSERT INTO cases_note (case_id, mission_id, written_on, author_id, language_id, interpreter, text, created_at)
+            SELECT id, mission_id, contact_on, counsellor_id, NULL, 'none',
                    'Information session on the return programme; explained reintegration support.', now()
             FROM cases_case
         """)
