@@ -3,5 +3,5 @@ from celery import shared_task
 
 @shared_task(name="core.ping")
 def ping() -> str:
-    """A no-op the health check and the smoke test use to prove a worker answers."""
+    """A no-op to check by hand that a worker takes tasks: `celery -A passage call core.ping`, then the worker's log."""
     return "pong"

@@ -4,7 +4,7 @@ import difflib
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from .models import Identifier, Person, PersonName, TravelDocument
 from .names import phonetic_key, search_key
@@ -98,7 +98,3 @@ def person_duplicates(
                     continue
             add(person, "name", 0.6 + 0.3 * ratio)
     return sorted(found.values(), key=lambda c: -c.score)[:limit]
-
-
-def persons_live() -> QuerySet:
-    return Person.objects.filter(merged_into__isnull=True)

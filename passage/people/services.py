@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -354,5 +354,5 @@ def person_ids_matching(person_ids) -> set[int]:
 
 __all__ = [
     "person_register", "person_update", "person_name_add", "phone_add", "identifier_add", "document_add",
-    "document_update", "person_merge", "person_ids_matching", "IntegrityError",
+    "document_update", "person_merge", "person_ids_matching",
 ]
