@@ -22,6 +22,10 @@ class Action(StrEnum):
     AUDIT_VIEW = "audit.view"
     STAFF_MANAGE = "staff.manage"
     RULES_MANAGE = "rules.manage"
+    BOOKING_VIEW = "booking.view"
+    BOOKING_REQUEST = "booking.request"
+    BOOKING_MANAGE = "booking.manage"
+    ASSISTANCE_RESPOND = "assistance.respond"
 
 
 _COUNSELLING = {
@@ -31,17 +35,24 @@ _COUNSELLING = {
     Action.CASE_TRANSITION,
     Action.ELIGIBILITY_RUN,
     Action.DOCUMENT_EDIT,
+    # The counsellor asks for the departure (the advance booking notification); movements staff book it.
+    Action.BOOKING_VIEW,
+    Action.BOOKING_REQUEST,
 }
+
+# Movements and operations staff book flights, escorts and assistance; they also answer the requests other
+# missions send them (transit assistance, meet-and-assist).
+_BOOKING = {Action.BOOKING_VIEW, Action.BOOKING_REQUEST, Action.BOOKING_MANAGE, Action.ASSISTANCE_RESPOND}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.COUNSELLOR: frozenset(_COUNSELLING),
     Role.SUPERVISOR: frozenset(
         _COUNSELLING | {Action.ELIGIBILITY_OVERRIDE, Action.PERSON_MERGE, Action.SUPERVISION_VIEW}
     ),
-    Role.OPERATIONS: frozenset({Action.CASE_VIEW, Action.DOCUMENT_EDIT}),
-    Role.MOVEMENTS: frozenset({Action.CASE_VIEW}),
-    Role.REINTEGRATION: frozenset({Action.CASE_VIEW}),
-    Role.MANAGER: frozenset({Action.CASE_VIEW, Action.SUPERVISION_VIEW}),
+    Role.OPERATIONS: frozenset({Action.CASE_VIEW, Action.DOCUMENT_EDIT} | _BOOKING),
+    Role.MOVEMENTS: frozenset({Action.CASE_VIEW} | _BOOKING),
+    Role.REINTEGRATION: frozenset({Action.CASE_VIEW, Action.BOOKING_VIEW, Action.ASSISTANCE_RESPOND}),
+    Role.MANAGER: frozenset({Action.CASE_VIEW, Action.SUPERVISION_VIEW, Action.BOOKING_VIEW}),
     Role.FINANCE: frozenset(),
     Role.DPO: frozenset({Action.AUDIT_VIEW}),
     Role.ADMIN: frozenset({Action.STAFF_MANAGE, Action.RULES_MANAGE}),

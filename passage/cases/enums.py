@@ -10,6 +10,10 @@ class CaseStatus(models.TextChoices):
     ELIGIBILITY = "eligibility", _("Eligibility")
     PREPARATION = "preparation", _("Preparation")
     READY_TO_DEPART = "ready_to_depart", _("Ready to depart")
+    # Entered only through the movements services (a booking confirmed, a departure or arrival confirmed).
+    BOOKED = "booked", _("Departure booked")
+    DEPARTED = "departed", _("Departed")
+    ARRIVED = "arrived", _("Arrived")
     ON_HOLD = "on_hold", _("On hold")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -23,6 +27,10 @@ OPEN_STATUSES = frozenset(
         CaseStatus.ELIGIBILITY,
         CaseStatus.PREPARATION,
         CaseStatus.READY_TO_DEPART,
+        CaseStatus.BOOKED,
+        # Departed and arrived cases stay open: the hand-over, reintegration and monitoring follow until closed.
+        CaseStatus.DEPARTED,
+        CaseStatus.ARRIVED,
         CaseStatus.ON_HOLD,
     }
 )

@@ -230,11 +230,32 @@ def case_transition(
     "closed" sets ``closed_on``.
     """
     _require(actor, Action.CASE_TRANSITION)
-    locked = _lock(case, version)
+    return _move(actor=actor, locked=_lock(case, version), to_status=to_status, reason=reason, review_on=review_on,
+                 system=False)
+
+
+@transaction.atomic
+def case_transition_by_movements(
+    *, actor, case: Case | int, to_status: str, reason: str = "", review_on: datetime.date | None = None
+) -> Case:
+    """The moves that follow a booking (into and out of "booked", to "departed" and "arrived"), made only by
+    the services of ``passage.movements`` inside their own transaction, with the same history and audit rows
+    as ``case_transition``. Any other move is refused here: it belongs on the case page."""
+    _require(actor, Action.BOOKING_MANAGE)
+    locked = _lock(case)
+    if not workflow.is_system_move(locked.status, to_status):
+        raise TransitionRefused(_("The case cannot move to “%(to)s” yet. Missing:") % {"to": CaseStatus(to_status).label},
+                                details=[_("A case cannot move from “%(from)s” to “%(to)s”.") % {
+                                    "from": CaseStatus(locked.status).label, "to": CaseStatus(to_status).label}])
+    return _move(actor=actor, locked=locked, to_status=to_status, reason=reason, review_on=review_on, system=True)
+
+
+def _move(*, actor, locked: Case, to_status: str, reason: str, review_on, system: bool) -> Case:
+    """Writes one status move of a locked case: the one place where ``Case.status`` is set."""
     if to_status not in CaseStatus.values:
         raise TransitionRefused(_("Unknown status “%(status)s”.") % {"status": to_status})
     reason = (reason or "").strip()
-    blockers = workflow.transition_blockers(locked, to_status)
+    blockers = workflow.transition_blockers(locked, to_status, system=system)
     if to_status in workflow.REASON_REQUIRED and not reason:
         blockers.append(_("A reason."))
     # The reason is kept on the history row and, for "on hold", on the case: refuse what would not fit.
@@ -258,7 +279,9 @@ def case_transition(
     locked.status = to_status
     locked.status_changed_at = now
     if to_status == CaseStatus.ON_HOLD:
-        locked.on_hold_from, locked.on_hold_reason, locked.on_hold_review_on = from_status, reason, review_on
+        # A booked case put on hold has lost its booking: it resumes at "ready to depart", to be booked again.
+        resume_at = CaseStatus.READY_TO_DEPART if from_status == CaseStatus.BOOKED else from_status
+        locked.on_hold_from, locked.on_hold_reason, locked.on_hold_review_on = resume_at, reason, review_on
         fields += ["on_hold_from", "on_hold_reason", "on_hold_review_on"]
     elif from_status == CaseStatus.ON_HOLD:
         locked.on_hold_from, locked.on_hold_reason, locked.on_hold_review_on = "", "", None

@@ -20,7 +20,12 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
     S.APPLICATION: frozenset({S.ELIGIBILITY, S.ON_HOLD, S.WITHDRAWN}),
     S.ELIGIBILITY: frozenset({S.PREPARATION, S.APPLICATION, S.REJECTED, S.ON_HOLD, S.WITHDRAWN}),
     S.PREPARATION: frozenset({S.READY_TO_DEPART, S.ELIGIBILITY, S.ON_HOLD, S.WITHDRAWN}),
-    S.READY_TO_DEPART: frozenset({S.PREPARATION, S.ON_HOLD, S.WITHDRAWN}),
+    S.READY_TO_DEPART: frozenset({S.BOOKED, S.PREPARATION, S.ON_HOLD, S.WITHDRAWN}),
+    # A booked case leaves "booked" with its booking: departed, or the booking cancelled / a no-show, after which
+    # the case goes back to ready to depart, back to preparation (a document expired), on hold, or is withdrawn.
+    S.BOOKED: frozenset({S.DEPARTED, S.READY_TO_DEPART, S.PREPARATION, S.ON_HOLD, S.WITHDRAWN}),
+    S.DEPARTED: frozenset({S.ARRIVED, S.CLOSED}),
+    S.ARRIVED: frozenset({S.CLOSED}),
     # From on hold a case goes back to where it was (checked against on_hold_from), or ends.
     S.ON_HOLD: frozenset({S.CONTACT, S.APPLICATION, S.ELIGIBILITY, S.PREPARATION, S.READY_TO_DEPART,
                           S.WITHDRAWN, S.CLOSED}),
@@ -32,11 +37,22 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
 # Moves that need a reason from the user.
 REASON_REQUIRED = frozenset({S.ON_HOLD, S.REJECTED, S.WITHDRAWN, S.CLOSED})
 
+# Statuses that follow a booking: only the movements services move a case into them, and a case in "booked"
+# moves only with its booking. The case page never offers these moves; ``case_transition`` refuses them.
+SYSTEM_STATUSES = frozenset({S.BOOKED, S.DEPARTED, S.ARRIVED})
 
-def allowed_targets(case: Case) -> list[str]:
+
+def is_system_move(from_status: str, to_status: str) -> bool:
+    return to_status in SYSTEM_STATUSES or from_status == S.BOOKED
+
+
+def allowed_targets(case: Case, *, system: bool = False) -> list[str]:
+    """The statuses ``case`` may move to; without ``system``, only the moves staff make on the case page."""
     targets = ALLOWED_MOVES[case.status]
     if case.status == S.ON_HOLD:
         targets = {t for t in targets if t in (case.on_hold_from, S.WITHDRAWN, S.CLOSED)}
+    if not system:
+        targets = {t for t in targets if not is_system_move(case.status, t)}
     order = list(S.values)
     return sorted(targets, key=order.index)
 
@@ -130,9 +146,14 @@ def application_gaps(case: Case) -> list[str]:
     return gaps
 
 
-def transition_blockers(case: Case, target: str) -> list[str]:
-    """Everything that stands in the way of moving ``case`` to ``target``; empty means the move may go ahead."""
-    if target not in allowed_targets(case):
+def transition_blockers(case: Case, target: str, *, system: bool = False) -> list[str]:
+    """Everything that stands in the way of moving ``case`` to ``target``; empty means the move may go ahead.
+    ``system``: the move is made by a movements service (a booking, a departure), not from the case page."""
+    if not system and target in ALLOWED_MOVES[case.status] and is_system_move(case.status, target):
+        if case.status == S.BOOKED:
+            return [_("A booked case moves with its booking: cancel the booking or confirm the departure.")]
+        return [_("A case moves to “%(to)s” only through its booking, not by hand.") % {"to": S(target).label}]
+    if target not in allowed_targets(case, system=system):
         return [_("A case cannot move from “%(from)s” to “%(to)s”.") % {"from": S(case.status).label, "to": S(target).label}]
     if target == S.APPLICATION and case.is_unaccompanied_minor:
         if not case.consents.filter(kind=ConsentKind.GUARDIAN_HOST, withdrawn_on__isnull=True).exists():

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "passage.reference",
     "passage.people",
     "passage.cases",
+    "passage.movements",
 ]
 
 MIDDLEWARE = [

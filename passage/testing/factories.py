@@ -9,6 +9,8 @@ from passage.accounts.enums import Role, WorkPostKind
 from passage.accounts.models import Mission, User, WorkPost
 from passage.cases.enums import CaseStatus, Relationship
 from passage.cases.models import Case, CaseMember, StatusChange
+from passage.movements.enums import BookingStatus, EscortKind, ItineraryLeg
+from passage.movements.models import Booking, Escort, Itinerary, Passenger, Segment
 from passage.people.enums import DocumentKind, DocumentStatus, NameKind, Sex
 from passage.people.models import Nationality, Person, PersonName, TravelDocument
 from passage.people.names import phonetic_key, search_key
@@ -154,3 +156,70 @@ class CaseFactory(factory.django.DjangoModelFactory):
         Case.objects.filter(pk=self.pk).update(principal_name=self.principal_name)
         StatusChange.objects.create(case=self, mission_id=self.mission_id, from_status="", to_status=self.status,
                                     at=timezone.now(), by=self.counsellor)
+
+
+# --- movements -------------------------------------------------------------------------------------------
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A requested booking of a case ready to depart, with its principal as passenger (``passengers=False``: none)."""
+
+    class Meta:
+        model = Booking
+        skip_postgeneration_save = True
+
+    case = factory.SubFactory(CaseFactory, status=CaseStatus.READY_TO_DEPART)
+    mission = factory.LazyAttribute(lambda b: b.case.mission)
+    status = BookingStatus.REQUESTED
+    status_changed_at = factory.LazyFunction(timezone.now)
+    requested_by = factory.LazyAttribute(lambda b: b.case.counsellor)
+    requested_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def passengers(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            for member in self.case.members.all():
+                Passenger.objects.create(booking=self, mission_id=self.mission_id, person_id=member.person_id)
+
+
+class EscortFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Escort
+
+    booking = factory.SubFactory(BookingFactory)
+    mission = factory.LazyAttribute(lambda e: e.booking.mission)
+    kind = EscortKind.MEDICAL
+    external_name = factory.Faker("name")
+    organisation = "Medical escorts BV"
+    recorded_by = factory.LazyAttribute(lambda e: e.booking.requested_by)
+
+
+class ItineraryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Itinerary
+
+    booking = factory.SubFactory(BookingFactory)
+    mission = factory.LazyAttribute(lambda i: i.booking.mission)
+    leg = ItineraryLeg.MAIN
+    version = 1
+    created_by = factory.LazyAttribute(lambda i: i.booking.requested_by)
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class SegmentFactory(factory.django.DjangoModelFactory):
+    """AMS to IST with Turkish Airlines, a week from now (airports come from the reference data)."""
+
+    class Meta:
+        model = Segment
+
+    itinerary = factory.SubFactory(ItineraryFactory)
+    mission = factory.LazyAttribute(lambda s: s.itinerary.mission)
+    position = 1
+    airline = "TK"
+    flight_number = "TK1952"
+    origin_id = "AMS"
+    destination_id = "IST"
+    departs_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    arrives_at = factory.LazyAttribute(lambda s: s.departs_at + datetime.timedelta(hours=3, minutes=40))
+    scheduled_departs_at = factory.SelfAttribute("departs_at")
+    scheduled_arrives_at = factory.SelfAttribute("arrives_at")

@@ -181,3 +181,34 @@ def test_detail_skips_the_queries_of_relations_the_case_does_not_have(
     assert response.status_code == 200
     ctx = response.context
     assert (ctx["consents"], ctx["attachments"], ctx["vulnerabilities"], ctx["latest_check"]) == ([], [], [], None)
+
+
+@pytest.mark.django_db
+def test_the_case_page_never_offers_the_moves_of_a_booking(client, counsellor_a, case_a):
+    """"Booked", "departed" and "arrived" follow the booking (movements services), never a button on the case."""
+    Case.objects.filter(pk=case_a.pk).update(status=CaseStatus.READY_TO_DEPART)
+    client.force_login(counsellor_a)
+    response = client.get(detail(case_a))
+    assert [m["status"] for m in response.context["moves"]] == ["preparation", "on_hold", "withdrawn"]
+    assert 'id="move-booked"' not in response.content.decode()
+
+    Case.objects.filter(pk=case_a.pk).update(status=CaseStatus.BOOKED)
+    response = client.get(detail(case_a))
+    assert response.context["moves"] == []
+    assert "This case has no further moves." in response.content.decode()
+
+    Case.objects.filter(pk=case_a.pk).update(status=CaseStatus.DEPARTED)
+    response = client.get(detail(case_a))
+    assert [m["status"] for m in response.context["moves"]] == ["closed"]
+
+
+@pytest.mark.django_db
+def test_posting_a_move_of_a_booking_from_the_case_page_is_refused(client, counsellor_a, case_a):
+    Case.objects.filter(pk=case_a.pk).update(status=CaseStatus.READY_TO_DEPART)
+    client.force_login(counsellor_a)
+    response = client.post(reverse("case-transition", args=[case_a.pk]),
+                           {"to_status": "booked", "version": Case.objects.get(pk=case_a.pk).version})
+    assert response.status_code == 400
+    assert response.context["transition_error"]["details"] == [
+        "A case moves to “Departure booked” only through its booking, not by hand."]
+    assert Case.objects.get(pk=case_a.pk).status == CaseStatus.READY_TO_DEPART

@@ -1,0 +1,70 @@
+"""Personas and builders for the movements tests (synthetic data only).
+
+``movements_officer`` books for the whole host mission; ``ready_case`` is counsellor_a's household at work post
+A, ready to depart: the principal Nino (passport valid for two years) and her son Luka (passport too), with a
+complete checklist. ``journey`` is AMS → IST → TBS a week from now, in each airport's local time.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from passage.accounts.enums import Role
+from passage.cases.enums import CaseStatus, ConsentKind, Relationship
+from passage.cases.models import CaseMember, Consent
+from passage.movements.services import SegmentInput
+from passage.testing.factories import CaseFactory, PersonFactory, TravelDocumentFactory, UserFactory
+
+
+@pytest.fixture
+def movements_officer(mission):
+    return UserFactory(username="movements", mission=mission, role=Role.MOVEMENTS)
+
+
+@pytest.fixture
+def operations_officer(mission):
+    return UserFactory(username="operations", mission=mission, role=Role.OPERATIONS)
+
+
+@pytest.fixture
+def movements_ge(mission_ge):
+    return UserFactory(username="movements_ge", mission=mission_ge, role=Role.MOVEMENTS)
+
+
+def ready_household(counsellor, work_post, *, family_name="Beridze", children=("Luka",)):
+    mission = work_post.mission
+    principal = PersonFactory(mission=mission, family_name=family_name, given_names="Nino", sex="F")
+    TravelDocumentFactory(person=principal)
+    case = CaseFactory(work_post=work_post, counsellor=counsellor, principal=principal,
+                       status=CaseStatus.READY_TO_DEPART, vulnerabilities_assessed_on=timezone.localdate())
+    for name in children:
+        child = PersonFactory(mission=mission, family_name=family_name, given_names=name, birth_year=2015)
+        TravelDocumentFactory(person=child)
+        CaseMember.objects.create(case=case, mission_id=mission.pk, person=child, relationship=Relationship.CHILD)
+    for kind in (ConsentKind.DATA_PROCESSING, ConsentKind.PARTNER_SHARING):
+        Consent.objects.create(case=case, mission_id=mission.pk, kind=kind, given_on=timezone.localdate(),
+                               recorded_by=counsellor)
+    return case
+
+
+@pytest.fixture
+def ready_case(counsellor_a, work_post_a):
+    return ready_household(counsellor_a, work_post_a)
+
+
+def travel_day(days=7) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def local(day: datetime.date, hh: int, mm: int = 0) -> datetime.datetime:
+    """A naive local time on ``day``: what staff type for an airport's clock."""
+    return datetime.datetime.combine(day, datetime.time(hh, mm))
+
+
+def journey(day: datetime.date | None = None, *, connection_departs=(16, 0)) -> list[SegmentInput]:
+    day = day or travel_day()
+    return [
+        SegmentInput("TK", "TK1952", "AMS", "IST", local(day, 10, 0), local(day, 14, 35)),
+        SegmentInput("TK", "TK378", "IST", "TBS", local(day, *connection_departs), local(day, 19, 40)),
+    ]

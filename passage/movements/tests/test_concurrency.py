@@ -1,0 +1,69 @@
+"""Two people moving one booking at once: exactly one wins (row locks on PostgreSQL; SQLite's IMMEDIATE
+transactions serialise the two writers anyway). Real transactions and threads, each with its own connection."""
+
+import pytest
+from django.db import connection
+
+from passage.audit.models import AuditEvent
+from passage.cases.enums import CaseStatus
+from passage.cases.models import Case, StatusChange
+from passage.cases.tests.test_concurrency import run_together
+from passage.core.errors import ConcurrentEditError, TransitionRefused
+from passage.movements import services
+from passage.movements.enums import BookingStatus as B
+from passage.movements.models import Booking, BookingStatusChange
+from passage.movements.tests.conftest import journey
+from passage.testing.factories import UserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks (SELECT ... FOR UPDATE) need PostgreSQL"),
+]
+
+
+@pytest.fixture
+def ready_to_book(movements_officer, ready_case):
+    booking = services.booking_request(actor=movements_officer, case=ready_case)
+    services.itinerary_set(actor=movements_officer, booking=booking, segments=journey())
+    return services.booking_update(actor=movements_officer, booking=booking, version=2, reference="K7Q2XB")
+
+
+@pytest.fixture
+def second_officer(mission):
+    return UserFactory(username="movements2", mission=mission, role="movements")
+
+
+def test_two_simultaneous_bookings_of_one_booking_exactly_one_wins(movements_officer, second_officer, ready_to_book):
+    results = run_together(
+        lambda: services.booking_transition(actor=movements_officer, booking=ready_to_book.pk, to_status=B.BOOKED),
+        lambda: services.booking_transition(actor=second_officer, booking=ready_to_book.pk, to_status=B.BOOKED),
+    )
+    assert sorted(kind for kind, _value in results) == ["error", "ok"]
+    [error] = [value for kind, value in results if kind == "error"]
+    assert isinstance(error, TransitionRefused)
+    assert error.details == ["A booking cannot move from “Booked” to “Booked”."]
+    assert Booking.objects.get(pk=ready_to_book.pk).status == B.BOOKED
+    assert list(BookingStatusChange.objects.filter(booking=ready_to_book).values_list("to_status", flat=True)) == [
+        B.REQUESTED, B.BOOKED]
+    # the case moved once
+    assert Case.objects.get(pk=ready_to_book.case_id).status == CaseStatus.BOOKED
+    assert StatusChange.objects.filter(case_id=ready_to_book.case_id, to_status=CaseStatus.BOOKED).count() == 1
+    assert AuditEvent.objects.filter(object_type="movements.booking", action="transition").count() == 1
+
+
+def test_a_cancellation_and_a_booking_from_the_same_page_exactly_one_wins(
+    movements_officer, second_officer, ready_to_book
+):
+    seen = Booking.objects.get(pk=ready_to_book.pk)
+    results = run_together(
+        lambda: services.booking_transition(actor=movements_officer, booking=seen.pk, to_status=B.CANCELLED,
+                                            reason="Family withdrew", version=seen.version),
+        lambda: services.booking_transition(actor=second_officer, booking=seen.pk, to_status=B.BOOKED,
+                                            version=seen.version),
+    )
+    assert sorted(kind for kind, _value in results) == ["error", "ok"]
+    [(_ok, winner)] = [r for r in results if r[0] == "ok"]
+    [(_err, error)] = [r for r in results if r[0] == "error"]
+    assert isinstance(error, ConcurrentEditError)
+    assert Booking.objects.get(pk=seen.pk).status == winner.status
+    assert BookingStatusChange.objects.filter(booking=seen).count() == 2
