@@ -1,0 +1,41 @@
+"""Writes on bookings, itineraries, escorts, charters and assistance requests.
+
+Each function is one transaction: it checks the actor's right and scope (only bookings of cases the actor
+sees), the rules, then writes the new state, its history row and its audit row together, or nothing at all.
+Rows are locked case first, then booking, everywhere, so two services never wait on each other in a circle.
+
+The functions live in one module per area; import them from here (``from passage.movements import services``).
+"""
+
+from .assistance import assistance_request, assistance_request_respond
+from .bookings import booking_request, booking_transition, booking_update
+from .charters import CHARTER_MOVES, charter_create, charter_transition
+from .itineraries import SegmentInput, itinerary_set, segment_time_change
+from .passengers import (
+    document_confirmation_record,
+    escort_add,
+    passenger_medif_sent,
+    passenger_ticket_record,
+    special_assistance_add,
+    special_assistance_remove,
+)
+
+__all__ = [
+    "CHARTER_MOVES",
+    "SegmentInput",
+    "assistance_request",
+    "assistance_request_respond",
+    "booking_request",
+    "booking_transition",
+    "booking_update",
+    "charter_create",
+    "charter_transition",
+    "document_confirmation_record",
+    "escort_add",
+    "itinerary_set",
+    "passenger_medif_sent",
+    "passenger_ticket_record",
+    "segment_time_change",
+    "special_assistance_add",
+    "special_assistance_remove",
+]
