@@ -195,7 +195,8 @@ def test_the_case_page_never_offers_the_moves_of_a_booking(client, counsellor_a,
     Case.objects.filter(pk=case_a.pk).update(status=CaseStatus.BOOKED)
     response = client.get(detail(case_a))
     assert response.context["moves"] == []
-    assert "This case has no further moves." in response.content.decode()
+    assert ("This case moves with its booking: movements staff cancel the booking or confirm the departure."
+            in response.content.decode())
 
     Case.objects.filter(pk=case_a.pk).update(status=CaseStatus.DEPARTED)
     response = client.get(detail(case_a))
