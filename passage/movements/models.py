@@ -203,6 +203,9 @@ class Passenger(models.Model):
                 name="passenger_person_or_escort",
             ),
             models.UniqueConstraint(fields=["booking", "person"], name="passenger_once_per_booking"),
+            # A ticket number is unique worldwide (airline code + serial number).
+            models.UniqueConstraint(fields=["ticket_number"], condition=~models.Q(ticket_number=""),
+                                    name="passenger_ticket_once"),
         ]
         verbose_name = _("passenger")
         verbose_name_plural = _("passengers")

@@ -1,6 +1,8 @@
 """Which bookings a user sees, and what a booking shows. Bookings are seen through their case: whoever may
 see the case (``cases_visible_to``) and holds ``booking.view`` sees its bookings; nobody else does."""
 
+from decimal import Decimal
+
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -43,3 +45,15 @@ def booking_warnings(booking: Booking) -> list[str]:
            "minimum": minimums[s.origin_id]}
         for s in segments
     ]
+
+
+def booking_costs(booking: Booking) -> dict[str, Decimal]:
+    """What the booking costs, per currency: every ticket (fare and taxes) and every escort's cost. Recorded
+    against the case (``booking.case``) and the project (``booking.project_code``)."""
+    totals: dict[str, Decimal] = {}
+    for fare, taxes, currency in booking.passengers.filter(fare__isnull=False).values_list("fare", "taxes",
+                                                                                          "currency"):
+        totals[currency] = totals.get(currency, Decimal("0")) + fare + (taxes or Decimal("0"))
+    for cost, currency in booking.escorts.filter(cost__isnull=False).values_list("cost", "cost_currency"):
+        totals[currency] = totals.get(currency, Decimal("0")) + cost
+    return dict(sorted(totals.items()))

@@ -96,3 +96,20 @@ def test_assistance_is_requested_where_the_journey_goes(movements_officer, missi
                                     airport="IST", to_mission=mission)
     assert exc.value.field_errors == {"airport": "IST is not where this journey arrives.",
                                       "to_mission": "Ask the mission at that airport, not your own."}
+
+
+def test_the_cost_of_a_booking_sums_tickets_and_escorts_per_currency(movements_officer, booking):
+    from decimal import Decimal
+
+    from passage.movements.selectors import booking_costs
+
+    nino, luka = booking.passengers.order_by("id")
+    services.passenger_ticket_record(actor=movements_officer, passenger=nino, ticket_number="2351234567890",
+                                     fare="245.50", taxes="61.20", currency="EUR")
+    services.passenger_ticket_record(actor=movements_officer, passenger=luka, ticket_number="2351234567891",
+                                     fare="180.00", currency="EUR")
+    services.escort_add(actor=movements_officer, booking=booking, kind="medical", external_name="Dr. Jansen",
+                        cost="850.00", cost_currency="EUR")
+    services.escort_add(actor=movements_officer, booking=booking, kind="social", external_name="Eka",
+                        cost="300", cost_currency="GEL", travels_with_passengers=False)
+    assert booking_costs(booking) == {"EUR": Decimal("1336.70"), "GEL": Decimal("300.00")}
