@@ -16,8 +16,8 @@ from passage.core.errors import ServiceError, TransitionRefused
 from passage.people.models import Person
 
 from .. import validation, workflow
-from ..enums import LIVE_BOOKING_STATUSES, BookingStatus, CharterStatus
-from ..models import Booking, BookingStatusChange, Charter, Passenger
+from ..enums import LIVE_BOOKING_STATUSES, BookingStatus, CharterStatus, ItineraryLeg
+from ..models import Booking, BookingStatusChange, Charter, Itinerary, Passenger, Segment
 from ._base import B, _audit, _bump, _check_lengths, _lock, _lock_case, _refuse, _require
 
 
@@ -33,9 +33,10 @@ def booking_request(
     seats: int | None = None,
 ) -> Booking:
     """The advance booking notification: ask movements to book the departure of ``persons`` (default: the
-    whole household) of a case that is ready to depart.
+    whole household) of a case that is ready to depart, on a scheduled flight or with ``seats`` on a charter.
 
-    Side effects: one passenger row per person; a status-history row (— → requested) and a CREATE audit row.
+    Side effects: one passenger row per person; on a charter, itinerary version 1 with the charter's flight; a
+    status-history row (— → requested) and a CREATE audit row.
     """
     _require(actor, Action.BOOKING_REQUEST, Action.BOOKING_MANAGE)
     locked = _lock_case(actor, case)
@@ -82,6 +83,15 @@ def booking_request(
     )
     Passenger.objects.bulk_create([Passenger(booking=booking, mission_id=booking.mission_id, person=p)
                                    for p in chosen])
+    if charter is not None:
+        # On a charter the journey is the charter's flight: version 1 of the itinerary, rebookable like any other.
+        itinerary = Itinerary.objects.create(booking=booking, mission_id=booking.mission_id, leg=ItineraryLeg.MAIN,
+                                             version=1, created_by=actor, created_at=now)
+        Segment.objects.create(
+            itinerary=itinerary, mission_id=booking.mission_id, position=1, airline=charter.airline,
+            flight_number=charter.flight_number, origin_id=charter.origin_id, destination_id=charter.destination_id,
+            scheduled_departs_at=charter.departs_at, scheduled_arrives_at=charter.arrives_at,
+            departs_at=charter.departs_at, arrives_at=charter.arrives_at)
     BookingStatusChange.objects.create(booking=booking, mission_id=booking.mission_id, from_status="",
                                        to_status=B.REQUESTED, at=now, by=actor)
     _audit(actor, AuditAction.CREATE, booking, summary=f"requested booking for case {locked.number}",

@@ -10,7 +10,7 @@ from passage.cases.models import Case, StatusChange
 from passage.core.errors import ConcurrentEditError, ServiceError, TransitionRefused
 from passage.movements import services
 from passage.movements.enums import BookingStatus as B
-from passage.movements.models import Booking, BookingStatusChange, Passenger
+from passage.movements.models import Booking, BookingStatusChange, Passenger, Segment
 from passage.movements.tests.conftest import journey, ready_household
 
 pytestmark = pytest.mark.django_db
@@ -236,6 +236,9 @@ def test_a_charter_takes_bookings_up_to_its_seats(movements_officer, ready_case,
                                       arrives=datetime.datetime.combine(day, datetime.time(16)), seats=3)
     first = services.booking_request(actor=movements_officer, case=ready_case, charter=charter)
     assert fresh(first).seats == 2
+    [segment] = Segment.objects.filter(itinerary__booking=first)
+    assert (segment.flight_number, segment.origin_id, segment.destination_id, segment.departs_at,
+            segment.itinerary.version) == ("KL9001", "AMS", "TBS", charter.departs_at, 1)
     other = ready_household(counsellor_a, work_post_a, family_name="Kapanadze")
     with pytest.raises(ServiceError) as exc:
         services.booking_request(actor=movements_officer, case=other, charter=charter)
@@ -246,3 +249,15 @@ def test_a_charter_takes_bookings_up_to_its_seats(movements_officer, ready_case,
     assert exc.value.details == ["1 bookings still hold seats on it: rebook or cancel them first."]
     services.charter_transition(actor=movements_officer, charter=charter, to_status=CharterStatus.CONFIRMED)
     assert list(charter.status_changes.values_list("to_status", flat=True)) == ["planned", "confirmed"]
+
+
+def test_a_booking_on_a_charter_is_booked_on_the_charters_flight(movements_officer, ready_case):
+    day = journey()[0].departs.date()
+    charter = services.charter_create(actor=movements_officer, reference="CH-2026-02", airline="KL",
+                                      flight_number="KL9002", origin="AMS", destination="TBS",
+                                      departs=datetime.datetime.combine(day, datetime.time(9)),
+                                      arrives=datetime.datetime.combine(day, datetime.time(16)), seats=150)
+    booking = services.booking_request(actor=movements_officer, case=ready_case, charter=charter, seats=3)
+    services.booking_update(actor=movements_officer, booking=booking, version=1, reference="CH0002")
+    services.booking_transition(actor=movements_officer, booking=booking, to_status=B.BOOKED)
+    assert (fresh(booking).status, fresh(booking).seats, fresh(ready_case).status) == (B.BOOKED, 3, CaseStatus.BOOKED)
