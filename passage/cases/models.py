@@ -127,6 +127,27 @@ class CaseMember(models.Model):
         return f"{self.case} {self.person} ({self.relationship})"
 
 
+class CaseNameToken(models.Model):
+    """The case search's index of names: one row per token of any name of any member of the case
+    (people.names.name_tokens: folded words and their prefixes, transliteration-proof keys), with the case's
+    mission and work post. A search word is an equality look-up here, narrowed to the user's work posts, so the
+    database knows how many cases a word matches and finds them in the index alone; the words of a search
+    intersect on the case. Derived data: rewritten by people.services.case_name_tokens_refresh whenever names
+    or members change, and moved with the case when its work post changes (services.case_update)."""
+
+    pk = models.CompositePrimaryKey("case", "token")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", db_index=False)  # the key leads with it
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=False)
+    work_post = models.ForeignKey(WorkPost, on_delete=models.PROTECT, related_name="+", db_index=False)
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["token", "mission", "work_post", "case"], name="casenametoken_lookup")]
+
+    def __str__(self):
+        return self.token
+
+
 class StatusChange(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)

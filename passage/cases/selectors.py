@@ -11,6 +11,8 @@ to the assigned counsellor, a supervisor of the case's work post, and staff
 cleared for every sensitive category of the case.
 """
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -30,14 +32,31 @@ _CATEGORY_FLAGS = {
 }
 
 
-def _scope_q(user) -> Q | None:
+@dataclass(frozen=True)
+class CaseScope:
+    """The cases a user's role reaches before sensitivity: a mission, and within it some work posts (None: all)."""
+
+    mission_id: int
+    work_post_ids: frozenset[int] | None
+
+
+def case_scope(user) -> CaseScope | None:
+    """None: no cases at all."""
     if not user_can(user, Action.CASE_VIEW) or user.mission_id is None:
         return None
     if user.role in MISSION_WIDE_ROLES:
-        return Q(mission_id=user.mission_id)
+        return CaseScope(user.mission_id, None)
     worked, supervised = user.work_post_ids()
-    work_posts = worked | supervised if user.role == Role.SUPERVISOR else worked
-    return Q(mission_id=user.mission_id, work_post_id__in=work_posts)
+    return CaseScope(user.mission_id, frozenset(worked | supervised if user.role == Role.SUPERVISOR else worked))
+
+
+def _scope_q(user) -> Q | None:
+    scope = case_scope(user)
+    if scope is None:
+        return None
+    if scope.work_post_ids is None:
+        return Q(mission_id=scope.mission_id)
+    return Q(mission_id=scope.mission_id, work_post_id__in=scope.work_post_ids)
 
 
 def _sensitive_q(user) -> Q:

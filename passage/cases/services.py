@@ -17,6 +17,7 @@ from passage.audit.enums import AuditAction
 from passage.audit.services import audit_record, diff_fields
 from passage.core.errors import ConcurrentEditError, ServiceError, TransitionRefused
 from passage.people.models import Person
+from passage.people.services import case_name_tokens_refresh
 
 from . import eligibility, workflow
 from .enums import SENSITIVE_VULNERABILITIES, CaseStatus, ConsentKind, Relationship, VulnerabilityKind
@@ -24,6 +25,7 @@ from .models import (
     Attachment,
     Case,
     CaseMember,
+    CaseNameToken,
     Consent,
     EligibilityCheck,
     EligibilityOutcome,
@@ -100,6 +102,7 @@ def case_open(
     case.number = f"{work_post.mission.code}-{case.contact_on.year}-{case.pk:06d}"
     case.save(update_fields=["number"])
     CaseMember.objects.create(case=case, mission_id=case.mission_id, person=principal, relationship=Relationship.PRINCIPAL)
+    case_name_tokens_refresh(case_ids=[case.pk])
     StatusChange.objects.create(case=case, mission_id=case.mission_id, from_status="", to_status=CaseStatus.CONTACT, at=now, by=actor)
     _audit(actor, AuditAction.CREATE, case, summary=f"opened case {case.number}", person_id=principal.pk,
            changes={"status": [None, CaseStatus.CONTACT], "work_post": [None, str(work_post)]})
@@ -172,6 +175,8 @@ def case_update(*, actor, case: Case, version: int, **fields) -> Case:
     for n, v in after.items():
         setattr(locked, n, v)
     _bump(locked, list(after.keys()))
+    if after["work_post_id"] != before["work_post_id"]:
+        CaseNameToken.objects.filter(case=locked).update(work_post_id=after["work_post_id"])  # the search follows
     _audit(actor, AuditAction.UPDATE, locked, summary="changed case", changes=changes)
     return locked
 
@@ -189,6 +194,7 @@ def case_member_add(*, actor, case: Case, person: Person, relationship: str) -> 
     if locked.members.filter(person=person).exists():
         raise ServiceError(_("This person is already a member of the household."))
     member = CaseMember.objects.create(case=locked, mission_id=locked.mission_id, person=person, relationship=relationship)
+    case_name_tokens_refresh(case_ids=[locked.pk])
     _bump(locked, [])
     _audit(actor, AuditAction.CREATE, locked, obj=member, person_id=person.pk,
            summary=f"added household member ({relationship})")
@@ -204,6 +210,7 @@ def case_member_remove(*, actor, member: CaseMember, reason: str) -> None:
     _audit(actor, AuditAction.DELETE, locked, obj=member, person_id=member.person_id,
            summary="removed household member", changes={"reason": [None, reason]})
     member.delete()
+    case_name_tokens_refresh(case_ids=[locked.pk])
     _bump(locked, [])
 
 

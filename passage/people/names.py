@@ -46,3 +46,49 @@ def phonetic_key(*parts: str) -> str:
     """Order-free key: tokens keyed and sorted, so 'Ahmed Ali' and 'ALI, Achmad' match."""
     tokens = search_key(*parts).split()
     return " ".join(sorted({_token_key(t) for t in tokens if _token_key(t)}))
+
+
+
+# A folded word is also indexed by its prefixes from this length on, so "moh" finds Mohammed as the user types;
+# a shorter word matches only whole words (a prefix of one or two letters would match half the names).
+PREFIX_MIN = 3
+
+
+def name_tokens(*names: tuple[str, str]) -> set[str]:
+    """The search tokens of these (given names, family name) pairs (cases.CaseNameToken): ``f`` + every folded
+    word and each of its prefixes from PREFIX_MIN letters on, and ``p`` + every word's transliteration-proof key.
+    A search word then matches by equality alone (word_tokens)."""
+    tokens = set()
+    for given, family in names:
+        for word in search_key(given, family).split():
+            word = word[:63]
+            for length in range(min(PREFIX_MIN, len(word)), len(word) + 1):
+                tokens.add("f" + word[:length])
+            key = _token_key(word)
+            if key:
+                tokens.add("p" + key[:63])
+    return tokens
+
+
+def word_tokens(word: str) -> list[str]:
+    """The tokens one folded search word matches: a name word starting with it, or one with the same key."""
+    key = _token_key(word)
+    return ["f" + word[:63]] + (["p" + key[:63]] if key else [])
+
+
+# name_tokens in SQL (PostgreSQL), for filling CaseNameToken in bulk from the members' stored name keys: the
+# folded words are the words of search_key, the keys the words of phonetic_key (the set of the words' keys).
+# A test holds it to name_tokens.
+CASE_NAME_TOKENS_SQL = """
+    INSERT INTO cases_casenametoken (case_id, token, mission_id, work_post_id)
+    SELECT c.id, t.token, min(c.mission_id), min(c.work_post_id)
+    FROM cases_case c JOIN cases_casemember m ON m.case_id = c.id JOIN people_personname n ON n.person_id = m.person_id
+    CROSS JOIN LATERAL (
+        SELECT 'f' || left(w, k) FROM regexp_split_to_table(n.search_key, ' ') w,
+            generate_series(least(3, length(w)), least(length(w), 63)) k
+        WHERE w <> ''
+        UNION ALL
+        SELECT 'p' || left(x, 63) FROM regexp_split_to_table(n.phonetic_key, ' ') x WHERE x <> ''
+    ) t(token)
+    GROUP BY c.id, t.token
+"""

@@ -1,6 +1,8 @@
 """Writes on persons. Each function is one transaction with its audit rows."""
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -14,7 +16,7 @@ from passage.core.errors import ConcurrentEditError, ServiceError
 from . import validation
 from .enums import NameKind, ResidenceKind
 from .models import Identifier, Nationality, Person, PersonName, Phone, TravelDocument
-from .names import phonetic_key, search_key
+from .names import name_tokens, phonetic_key, search_key
 
 PERSON_FIELDS = [
     "family_name", "given_names", "known_as", "sex", "birth_year", "birth_month", "birth_day",
@@ -36,8 +38,40 @@ def _check_person_fields(data: dict) -> None:
         raise ServiceError(_("Please correct the marked fields."), field_errors=errors)
 
 
+def case_name_tokens_refresh(*, case_ids: Iterable[int] = (), person_ids: Iterable[int] = ()) -> None:
+    """Rewrite the case search's name tokens (cases.CaseNameToken) of these cases and of every case these persons
+    are members of, from the names of the members as they are now. Every write of names or of case memberships
+    calls this in the same transaction, so the search never misses a name. (The table belongs to cases; it is
+    reached through the app registry, as person_merge reaches case rows, so people does not import cases.)"""
+    from django.apps import apps
+
+    CaseMember = apps.get_model("cases", "CaseMember")
+    CaseNameToken = apps.get_model("cases", "CaseNameToken")
+    ids = set(case_ids)
+    person_ids = list(person_ids)
+    for start in range(0, len(person_ids), 500):
+        ids.update(CaseMember.objects.filter(person_id__in=person_ids[start:start + 500]).values_list("case_id", flat=True))
+    ids = sorted(ids)
+    for start in range(0, len(ids), 500):  # bounded IN lists (the demo refreshes every case at once)
+        chunk = ids[start:start + 500]
+        names: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        cases: dict[int, tuple[int, int]] = {}
+        for case_id, mission_id, work_post_id, given, family in CaseMember.objects.filter(case_id__in=chunk).values_list(
+                "case_id", "case__mission_id", "case__work_post_id", "person__names__given_names",
+                "person__names__family_name"):
+            cases[case_id] = (mission_id, work_post_id)
+            if given is not None or family is not None:
+                names[case_id].append((given or "", family or ""))
+        CaseNameToken.objects.filter(case_id__in=chunk).delete()
+        CaseNameToken.objects.bulk_create(
+            [CaseNameToken(case_id=case_id, mission_id=cases[case_id][0], work_post_id=cases[case_id][1], token=token)
+             for case_id, pairs in names.items() for token in sorted(name_tokens(*pairs))],
+            batch_size=1000,
+        )
+
+
 def _write_name(person: Person, kind: str, family_name: str, given_names: str) -> PersonName:
-    return PersonName.objects.create(
+    name = PersonName.objects.create(
         person=person,
         mission_id=person.mission_id,
         kind=kind,
@@ -46,6 +80,8 @@ def _write_name(person: Person, kind: str, family_name: str, given_names: str) -
         search_key=search_key(given_names, family_name),
         phonetic_key=phonetic_key(given_names, family_name),
     )
+    case_name_tokens_refresh(person_ids=[person.pk])
+    return name
 
 
 @transaction.atomic
@@ -130,6 +166,7 @@ def person_update(*, actor, person: Person, version: int, nationalities: list[st
             search_key=search_key(after["given_names"], after["family_name"]),
             phonetic_key=phonetic_key(after["given_names"], after["family_name"]),
         )
+        case_name_tokens_refresh(person_ids=[locked.pk])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, person_id=locked.pk,
                  mission_id=locked.mission_id, summary="changed person", changes=changes)
     locked.refresh_from_db()
@@ -298,6 +335,7 @@ def person_merge(*, actor, survivor: Person, duplicate: Person, reason: str) -> 
     moved["identifiers"] = duplicate.identifiers.update(person=survivor)
     moved["documents"] = duplicate.documents.update(person=survivor)
     moved["case_memberships"] = CaseMember.objects.filter(person=duplicate).update(person=survivor)
+    case_name_tokens_refresh(person_ids=[survivor.pk])  # the survivor's cases now carry the duplicate's names too
     for label, model_name, field in (
         ("assisted_departures", "AssistedDeparture", "person"), ("vulnerabilities", "Vulnerability", "person"),
         ("consents", "Consent", "person"), ("return_guardians", "ReturnGuardian", "minor"),

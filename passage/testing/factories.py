@@ -14,6 +14,7 @@ from passage.movements.models import Booking, Escort, Itinerary, Passenger, Segm
 from passage.people.enums import DocumentKind, DocumentStatus, NameKind, Sex
 from passage.people.models import Nationality, Person, PersonName, TravelDocument
 from passage.people.names import phonetic_key, search_key
+from passage.people.services import case_name_tokens_refresh
 from passage.reference.enums import LocationKind, PartnerKind
 from passage.reference.models import PartnerLocation, PartnerOrganisation
 
@@ -152,6 +153,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
             return
         person = extracted or PersonFactory(mission=self.mission)
         CaseMember.objects.create(case=self, mission_id=self.mission_id, person=person, relationship=Relationship.PRINCIPAL)
+        case_name_tokens_refresh(case_ids=[self.pk])
         self.principal_name = f"{person.family_name.upper()}, {person.given_names}"
         Case.objects.filter(pk=self.pk).update(principal_name=self.principal_name)
         StatusChange.objects.create(case=self, mission_id=self.mission_id, from_status="", to_status=self.status,

@@ -249,6 +249,8 @@ def main():
     scenarios.append(("Supervisor's view (manager, whole mission)", "supervision", manager,
                       [supervision_url] * REQUESTS, lambda cur, _: sql_supervision(cur, manager), [None] * REQUESTS))
 
+    only = os.environ.get("BENCH_ONLY", "").lower()  # e.g. BENCH_ONLY=name: the scenarios whose label has it
+    scenarios = [s for s in scenarios if only in s[0].lower()]
     results = []
     for label, kind, user, urls, sql_fn, sql_inputs in scenarios:
         client = Client()

@@ -14,36 +14,45 @@ from passage.accounts.models import User, WorkPost
 from passage.accounts.permissions import MISSION_WIDE_ROLES
 from passage.people.enums import IdentifierKind
 from passage.people.models import Identifier, PersonName, TravelDocument
-from passage.people.names import fold, phonetic_key
+from passage.people.names import fold, word_tokens
 from passage.people.selectors import name_search_q
 from passage.people.validation import normalise_document_number
 
 from ..forms import DEFAULT_SORT, PAGE_SIZE, SORTS, CaseListForm
-from ..models import CaseMember, Vulnerability
-from ..selectors import cases_visible_to
+from ..models import CaseMember, CaseNameToken, Vulnerability
+from ..selectors import CaseScope, case_scope, cases_visible_to
 
 
-def _name_matches(term: str) -> QuerySet:
-    """Ids of persons with a name like ``term``: every word must match one name row, by trigram (or LIKE)
-    on the folded name, or by its transliteration-proof key (so "Muhammad" finds "Mohammed").
+def _name_case_ids(term: str, *, fuzzy: bool = False, scope: CaseScope | None = None) -> QuerySet:
+    """Ids of cases with a member named like ``term`` (a sub-query), among the cases of ``scope`` if given.
 
-    On PostgreSQL every branch is index-backed: the trigram test by ``personname_search_trgm``, the key
-    equal / starting with / ending with / containing the word's key by ``personname_phonetic_trgm``
-    (people migration 0003), so the database combines bitmaps instead of reading every name row."""
-    q = Q()
-    for word in fold(term).split():
-        key = phonetic_key(word)
-        word_q = name_search_q(word)
-        if key:
-            word_q |= (Q(phonetic_key=key) | Q(phonetic_key__startswith=f"{key} ")
-                       | Q(phonetic_key__endswith=f" {key}") | Q(phonetic_key__contains=f" {key} "))
-        q &= word_q
-    return PersonName.objects.filter(q).values("person_id")
+    Every word must match a name of a member: a name word that starts with it (whole words only below
+    PREFIX_MIN letters), or one with the same transliteration-proof key ("Muhammad" finds "Mohammed"). Each
+    word is one equality look-up on CaseNameToken (``token IN (...)``, narrowed to the scope's mission and
+    work posts: an index-only scan whose row estimate the database gets right), and the words intersect on
+    the case inside the sub-query, so a search for two common names costs the look-ups, not a walk of every
+    case in scope.
 
-
-def _name_case_ids(term: str) -> QuerySet:
-    """Ids of cases with a member named like ``term`` (a sub-query: matching names -> persons -> cases)."""
-    return CaseMember.objects.filter(person_id__in=_name_matches(term)).values("case_id")
+    ``fuzzy``: the trigram test on the members' folded names instead (SQLite: substring), for when the
+    look-ups find nothing (a typo the key does not absorb)."""
+    words = fold(term).split()
+    if fuzzy:
+        q = Q()
+        for word in words:
+            q &= name_search_q(word)
+        return CaseMember.objects.filter(person_id__in=PersonName.objects.filter(q).values("person_id")).values(
+            "case_id")
+    within = Q()
+    if scope is not None:
+        within = Q(mission_id=scope.mission_id)
+        if scope.work_post_ids is not None:
+            within &= Q(work_post_id__in=scope.work_post_ids)
+    matches = None
+    for word in reversed(words):  # the first word is the outer look-up, the others narrow it
+        tokens = CaseNameToken.objects.filter(within, token__in=word_tokens(word))
+        matches = tokens if matches is None else tokens.filter(case_id__in=matches)
+        matches = matches.values("case_id")
+    return matches
 
 
 # A document or foreigner's number belongs to a handful of persons; more case ids than this from one number
@@ -69,13 +78,18 @@ def _number_case_ids(term: str) -> list[int]:
     return list(members.distinct()[:NUMBER_CASES_LIMIT])
 
 
-def case_search_q(term: str) -> Q:
+# Case ids a name search resolves before it filters the cases (see case_search_q).
+NAME_CASES_PROBE = 5000
+
+
+def case_search_q(term: str, *, fuzzy: bool = False, scope: CaseScope | None = None) -> Q:
     """Cases matching a free-text term: a case number, foreigner's number or document number when the term
-    has digits; a member's name otherwise.
+    has digits; a member's name otherwise. ``scope`` (the user's, case_scope) narrows the name look-ups early;
+    the caller still filters the cases by what the user may see.
 
     Numbers are resolved to case ids first (one small indexed query), so the filter on the cases is
     "number starts with, or id in (...)": both index-backed, where an OR of sub-queries would make the
-    database walk every case in scope."""
+    database walk every case in scope. ``fuzzy``: names by the trigram test (see _name_case_ids)."""
     term = term.strip()
     if not term:
         return Q()
@@ -83,12 +97,19 @@ def case_search_q(term: str) -> Q:
         return Q(number__startswith=term.upper()) | Q(pk__in=_number_case_ids(term))
     if not fold(term):
         return Q(pk__in=[])
-    return Q(pk__in=_name_case_ids(term))
+    if fuzzy:
+        return Q(pk__in=_name_case_ids(term, fuzzy=True))
+    # Probe first (index-only): a name that few cases in scope carry is resolved to their ids, so the database
+    # fetches just those cases by key; for a common name (more ids than the probe takes) it gets the sub-query
+    # and walks the cases in the page's order instead, finding a page of matches within a few rows.
+    matches = _name_case_ids(term, scope=scope)
+    ids = set(matches.values_list("case_id", flat=True)[:NAME_CASES_PROBE + 1])
+    return Q(pk__in=ids) if len(ids) <= NAME_CASES_PROBE else Q(pk__in=matches)
 
 
-def filter_cases(qs: QuerySet, filters: dict) -> QuerySet:
+def filter_cases(qs: QuerySet, filters: dict, *, fuzzy: bool = False, scope: CaseScope | None = None) -> QuerySet:
     if filters.get("q"):
-        qs = qs.filter(case_search_q(filters["q"]))
+        qs = qs.filter(case_search_q(filters["q"], fuzzy=fuzzy, scope=scope))
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("work_post"):
@@ -171,6 +192,10 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
 
+def _page(qs: QuerySet, request):
+    return CappedPaginator(qs.select_related("work_post", "counsellor"), PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 @require_GET
 def case_list(request):
     work_posts, counsellors = _filter_choices(request.user)
@@ -178,9 +203,14 @@ def case_list(request):
     filters = form.filters() if form.is_bound else {}
     sort = filters.get("sort") or DEFAULT_SORT
     # cases_visible_to is the base of everything shown here, the count included.
-    qs = filter_cases(cases_visible_to(request.user), filters)
-    qs = _sorted(qs.select_related("work_post", "counsellor"), sort)
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    base, scope = cases_visible_to(request.user), case_scope(request.user)
+    page = _page(_sorted(filter_cases(base, filters, scope=scope), sort), request)
+    fuzzy = False
+    term = filters.get("q", "")
+    if not page.paginator.count and term and not any(ch.isdigit() for ch in term):
+        # No name starts with these words nor sounds like them: try similar spellings before saying "none".
+        fuzzy = True
+        page = _page(_sorted(filter_cases(base, filters, fuzzy=True), sort), request)
     context = {
         "form": form,
         "page": page,
@@ -188,6 +218,7 @@ def case_list(request):
         "sort": sort,
         "columns": _columns(sort),
         "filtered": bool(filters.keys() - {"sort"}),
+        "fuzzy": fuzzy,
     }
     template = "cases/case_list.html"
     if request.htmx and not request.htmx.history_restore_request:

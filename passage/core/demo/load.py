@@ -35,6 +35,7 @@ from passage.cases.models import (
     Vulnerability,
 )
 from passage.people.models import Identifier, Nationality, Person, PersonName, Phone, TravelDocument
+from passage.people.services import case_name_tokens_refresh
 from passage.reference.models import (
     EligibilityRule,
     ExcludedCountry,
@@ -155,6 +156,7 @@ def _write(rows: CaseRows) -> None:
                             (Consent, rows.consents), (ReturnGuardian, rows.guardians),
                             (FitToTravel, rows.fit_statements), (Note, rows.notes)]:
             model.objects.bulk_create(objs, batch_size=batch)
+    case_name_tokens_refresh(case_ids=[c.pk for c in rows.cases])
     # Rows were given their primary keys here (case numbers carry them): move the sequences past them.
     statements = connection.ops.sequence_reset_sql(no_style(), [Person, Case, EligibilityCheck])
     if statements:

@@ -27,7 +27,7 @@ from passage.core.demo.cases import STATUS_SHARES
 from passage.core.demo.load import ensure_organisation
 from passage.core.demo.names import NATIONALITIES, NameMaker
 from passage.people.models import Person
-from passage.people.names import phonetic_key, search_key
+from passage.people.names import CASE_NAME_TOKENS_SQL, phonetic_key, search_key
 from passage.reference.models import EligibilityRule
 
 # Household sizes repeat in this cycle: mean 2.5 persons per case.
@@ -35,7 +35,7 @@ HOUSEHOLD_CYCLE = [1, 1, 2, 3, 4, 4]
 NAME_COMBOS = 200_000
 BIG_TABLES = [
     "people_person", "people_personname", "people_nationality", "people_traveldocument", "people_identifier",
-    "people_phone", "cases_case", "cases_casemember", "cases_statuschange", "cases_eligibilitycheck",
+    "people_phone", "cases_case", "cases_casemember", "cases_casenametoken", "cases_statuschange", "cases_eligibilitycheck",
     "cases_eligibilityoutcome", "cases_vulnerability", "cases_note",
 ]
 
@@ -235,6 +235,7 @@ class Command(BaseCommand):
             FROM generate_series(0, %(n)s - 1) c
             CROSS JOIN LATERAL generate_series(0, ({sizes})[1 + c %% {cycle}] - 1) j
         """, params)
+        self._step(cur, "name tokens", CASE_NAME_TOKENS_SQL)
         self._step(cur, "status history", ["""
             INSERT INTO cases_statuschange (case_id, mission_id, from_status, to_status, at, by_id, reason)
             SELECT id, mission_id, '', 'contact', contact_on + time '09:00', counsellor_id, '' FROM cases_case
