@@ -104,3 +104,33 @@ def test_every_change_leaves_an_audit_row_with_case_and_mission(movements_office
         ("movements.specialassistance", "create", case_at_b.mission_id, movements_officer.pk),
         ("movements.passenger", "update", case_at_b.mission_id, movements_officer.pk),
     ]
+
+
+def test_the_booking_actions_are_held_by_exactly_these_roles():
+    from passage.accounts.enums import Role
+    from passage.accounts.permissions import ROLE_ACTIONS, Action
+
+    def holders(action):
+        return sorted(role for role, actions in ROLE_ACTIONS.items() if action in actions)
+
+    assert holders(Action.BOOKING_MANAGE) == sorted([Role.MOVEMENTS, Role.OPERATIONS])
+    assert holders(Action.BOOKING_REQUEST) == sorted([Role.COUNSELLOR, Role.SUPERVISOR, Role.MOVEMENTS,
+                                                      Role.OPERATIONS])
+    assert holders(Action.BOOKING_VIEW) == sorted([Role.COUNSELLOR, Role.SUPERVISOR, Role.MOVEMENTS, Role.OPERATIONS,
+                                                   Role.REINTEGRATION, Role.MANAGER])
+    assert holders(Action.ASSISTANCE_RESPOND) == sorted([Role.MOVEMENTS, Role.OPERATIONS, Role.REINTEGRATION])
+    # the right to move a case by hand stays with counselling: movements staff move it only with a booking
+    assert holders(Action.CASE_TRANSITION) == sorted([Role.COUNSELLOR, Role.SUPERVISOR])
+
+
+def test_factory_bookings_are_scoped_like_service_bookings(counsellor_a, counsellor_b, case_a):
+    from passage.testing.factories import BookingFactory, EscortFactory, SegmentFactory
+
+    booking = BookingFactory(case=case_a)
+    segment = SegmentFactory(itinerary__booking=booking)
+    escort = EscortFactory(booking=booking)
+    assert list(selectors.bookings_visible_to(counsellor_a)) == [booking]
+    assert list(selectors.bookings_visible_to(counsellor_b)) == []
+    assert ([p.person_id for p in booking.passengers.all()], segment.itinerary.booking_id, escort.booking_id,
+            segment.mission_id) == ([case_a.members.get().person_id], booking.pk, booking.pk, case_a.mission_id)
+    assert selectors.booking_warnings(booking) == []

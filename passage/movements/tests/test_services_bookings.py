@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from passage.audit.models import AuditEvent
 from passage.cases.enums import CaseStatus
@@ -261,3 +262,48 @@ def test_a_booking_on_a_charter_is_booked_on_the_charters_flight(movements_offic
     services.booking_update(actor=movements_officer, booking=booking, version=1, reference="CH0002")
     services.booking_transition(actor=movements_officer, booking=booking, to_status=B.BOOKED)
     assert (fresh(booking).status, fresh(booking).seats, fresh(ready_case).status) == (B.BOOKED, 3, CaseStatus.BOOKED)
+
+
+def test_a_cancelled_booking_cannot_be_changed_or_rebooked(movements_officer, ready_case):
+    booking = booked(movements_officer, ready_case)
+    services.booking_transition(actor=movements_officer, booking=booking, to_status=B.CANCELLED, reason="Ill")
+    version = fresh(booking).version
+    calls = {
+        "This booking is “Cancelled” and can no longer be changed.": [
+            lambda: services.booking_update(actor=movements_officer, booking=booking, version=version,
+                                            reference="ABC123"),
+            lambda: services.escort_add(actor=movements_officer, booking=booking, kind="medical",
+                                        external_name="Dr. Jansen"),
+            lambda: services.passenger_ticket_record(actor=movements_officer, passenger=booking.passengers.first(),
+                                                     ticket_number="2351234567890"),
+        ],
+        "A booking that is “Cancelled” cannot be rebooked.": [
+            lambda: services.itinerary_set(actor=movements_officer, booking=booking, segments=journey(),
+                                           reason="again"),
+        ],
+    }
+    for message, attempts in calls.items():
+        for attempt in attempts:
+            with pytest.raises(ServiceError) as exc:
+                attempt()
+            assert exc.value.message == message
+    assert fresh(booking).version == version
+
+
+def test_a_medif_cannot_be_sent_in_the_future(movements_officer, ready_case):
+    booking = services.booking_request(actor=movements_officer, case=ready_case)
+    with pytest.raises(ServiceError) as exc:
+        services.passenger_medif_sent(actor=movements_officer, passenger=booking.passengers.first(),
+                                      sent_at=timezone.now() + datetime.timedelta(hours=1))
+    assert exc.value.field_errors == {"medif_sent_at": "Give when it was sent; it cannot be in the future."}
+
+
+def test_special_assistance_is_removed_with_an_audit_row(movements_officer, ready_case):
+    booking = services.booking_request(actor=movements_officer, case=ready_case)
+    row = services.special_assistance_add(actor=movements_officer, passenger=booking.passengers.first(),
+                                          code="wchr", text="Own wheelchair, folds")
+    assert (row.code, row.text, row.get_code_display()) == (
+        "WCHR", "Own wheelchair, folds", "Wheelchair to the aircraft door (can climb stairs and walk in the cabin)")
+    services.special_assistance_remove(actor=movements_officer, assistance=row)
+    assert not booking.passengers.first().assistance.exists()
+    assert AuditEvent.objects.filter(object_type="movements.specialassistance", action="delete").count() == 1
