@@ -197,6 +197,7 @@ def test_the_case_page_never_offers_the_moves_of_a_booking(client, counsellor_a,
     assert response.context["moves"] == []
     assert ("This case moves with its booking: movements staff cancel the booking or confirm the departure."
             in response.content.decode())
+    assert 'text-bg-success">Departure booked</span>' in response.content.decode()
 
     Case.objects.filter(pk=case_a.pk).update(status=CaseStatus.DEPARTED)
     response = client.get(detail(case_a))
