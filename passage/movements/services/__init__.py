@@ -7,7 +7,7 @@ Rows are locked case first, then booking, everywhere, so two services never wait
 The functions live in one module per area; import them from here (``from passage.movements import services``).
 """
 
-from .assistance import assistance_request, assistance_request_respond
+from .assistance import assistance_request, assistance_request_respond, assistance_request_withdraw
 from .bookings import booking_request, booking_transition, booking_update
 from .charters import CHARTER_MOVES, charter_create, charter_transition
 from .itineraries import SegmentInput, itinerary_set, segment_time_change
@@ -25,6 +25,7 @@ __all__ = [
     "SegmentInput",
     "assistance_request",
     "assistance_request_respond",
+    "assistance_request_withdraw",
     "booking_request",
     "booking_transition",
     "booking_update",

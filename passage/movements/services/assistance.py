@@ -81,3 +81,30 @@ def assistance_request_respond(*, actor, request: AssistanceRequest, confirm: bo
     _audit(actor, AuditAction.TRANSITION, booking, obj=locked, summary=f"{locked.kind} {new}",
            changes={"status": [AssistanceStatus.REQUESTED, new], "note": [None, note] if note else None})
     return locked
+
+
+@transaction.atomic
+def assistance_request_withdraw(*, actor, request: AssistanceRequest, reason: str) -> AssistanceRequest:
+    """The sending mission no longer needs the assistance (the journey changed): the request stays on record as
+    withdrawn, with the reason, and the receiving mission sees it is off."""
+    _require(actor, Action.BOOKING_MANAGE)
+    locked_booking = _lock(actor, request.booking_id)
+    locked = AssistanceRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status not in (AssistanceStatus.REQUESTED, AssistanceStatus.CONFIRMED):
+        raise ServiceError(_("This request is already closed: %(status)s.") % {
+            "status": AssistanceStatus(locked.status).label})
+    reason = (reason or "").strip()
+    errors: dict = {}
+    if not reason:
+        errors["reason"] = _("Say why the request is withdrawn.")
+    _check_lengths(AssistanceRequest, errors, response_note=reason)
+    if "response_note" in errors:
+        errors["reason"] = errors.pop("response_note")
+    _refuse(errors)
+    old = locked.status
+    locked.status, locked.response_note = AssistanceStatus.WITHDRAWN, reason
+    locked.save(update_fields=["status", "response_note"])
+    _bump(locked_booking, [])
+    _audit(actor, AuditAction.TRANSITION, locked_booking, obj=locked, summary=f"{locked.kind} withdrawn",
+           changes={"status": [old, AssistanceStatus.WITHDRAWN], "reason": [None, reason]})
+    return locked

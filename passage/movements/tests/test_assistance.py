@@ -113,3 +113,24 @@ def test_the_cost_of_a_booking_sums_tickets_and_escorts_per_currency(movements_o
     services.escort_add(actor=movements_officer, booking=booking, kind="social", external_name="Eka",
                         cost="300", cost_currency="GEL", travels_with_passengers=False)
     assert booking_costs(booking) == {"EUR": Decimal("1336.70"), "GEL": Decimal("300.00")}
+
+
+def test_the_sending_mission_withdraws_a_request_it_no_longer_needs(movements_officer, movements_ge, mission_ge,
+                                                                     booking):
+    request = services.assistance_request(actor=movements_officer, booking=booking, kind="meet_and_assist",
+                                          airport="TBS", to_mission=mission_ge)
+    services.assistance_request_respond(actor=movements_ge, request=request, confirm=True)
+    with pytest.raises(ServiceError) as exc:
+        services.assistance_request_withdraw(actor=movements_officer, request=request, reason=" ")
+    assert exc.value.field_errors == {"reason": "Say why the request is withdrawn."}
+    withdrawn = services.assistance_request_withdraw(actor=movements_officer, request=request,
+                                                     reason="Rebooked via Vienna")
+    assert (withdrawn.status, withdrawn.response_note, withdrawn.responded_by) == (
+        AssistanceStatus.WITHDRAWN, "Rebooked via Vienna", movements_ge)
+    with pytest.raises(ServiceError) as exc:
+        services.assistance_request_withdraw(actor=movements_officer, request=request, reason="again")
+    assert exc.value.message == "This request is already closed: Withdrawn."
+    # and it may be asked again
+    again = services.assistance_request(actor=movements_officer, booking=booking, kind="meet_and_assist",
+                                        airport="TBS", to_mission=mission_ge)
+    assert again.status == AssistanceStatus.REQUESTED
