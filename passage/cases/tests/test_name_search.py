@@ -128,3 +128,11 @@ def test_the_bulk_sql_writes_the_same_tokens_as_the_service(counsellor_a, case_a
     with connection.cursor() as cur:
         cur.execute(CASE_NAME_TOKENS_SQL)
     assert set(CaseNameToken.objects.values_list("case_id", "token", "mission_id", "work_post_id")) == rows
+
+
+def test_the_page_says_when_it_shows_similar_spellings(client, counsellor_a, work_post_a):
+    CaseFactory(work_post=work_post_a, counsellor=counsellor_a, principal=PersonFactory(
+        mission=work_post_a.mission, family_name="Ali", given_names="Mohammed"))
+    client.force_login(counsellor_a)
+    assert b'id="similar-names"' in client.get(URL, {"q": "hammed"}).content
+    assert b'id="similar-names"' not in client.get(URL, {"q": "mohammed"}).content

@@ -103,8 +103,8 @@ def case_search_q(term: str, *, fuzzy: bool = False, scope: CaseScope | None = N
     # fetches just those cases by key; for a common name (more ids than the probe takes) it gets the sub-query
     # and walks the cases in the page's order instead, finding a page of matches within a few rows.
     matches = _name_case_ids(term, scope=scope)
-    ids = set(matches.values_list("case_id", flat=True)[:NAME_CASES_PROBE + 1])
-    return Q(pk__in=ids) if len(ids) <= NAME_CASES_PROBE else Q(pk__in=matches)
+    ids = sorted(set(matches.values_list("case_id", flat=True)[:NAME_CASES_PROBE + 1]))
+    return Q(pk__any_of=ids) if len(ids) <= NAME_CASES_PROBE else Q(pk__in=matches)
 
 
 def filter_cases(qs: QuerySet, filters: dict, *, fuzzy: bool = False, scope: CaseScope | None = None) -> QuerySet:
