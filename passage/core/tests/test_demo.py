@@ -11,12 +11,12 @@ from passage.accounts.models import User
 from passage.audit.models import AuditEvent
 from passage.cases import workflow
 from passage.cases.enums import CaseStatus, VulnerabilityKind
-from passage.cases.models import Case, EligibilityCheck, Note, StatusChange, Vulnerability
+from passage.cases.models import Case, CaseNameToken, EligibilityCheck, Note, StatusChange, Vulnerability
 from passage.cases.selectors import cases_visible_to
 from passage.core.demo import DEMO_MARKER
 from passage.core.demo.organisation import DEMO_PASSWORD
 from passage.people.models import Identifier, Person, PersonName
-from passage.people.names import phonetic_key, search_key
+from passage.people.names import name_tokens, phonetic_key, search_key
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +113,15 @@ def test_demo_names_carry_the_search_keys_the_services_write(demo):
         assert name.phonetic_key == phonetic_key(name.given_names, name.family_name)
     numbers = Identifier.objects.filter(kind="foreigner_number").values_list("value", flat=True)
     assert numbers and all(re.fullmatch(r"\d{10}", n) for n in numbers)
+
+
+def test_demo_cases_carry_the_name_tokens_of_their_members(demo):
+    expected = set()
+    for case in Case.objects.prefetch_related("members__person__names"):
+        pairs = [(n.given_names, n.family_name) for m in case.members.all() for n in m.person.names.all()]
+        expected |= {(case.pk, token, case.work_post_id) for token in name_tokens(*pairs)}
+    assert expected
+    assert set(CaseNameToken.objects.values_list("case_id", "token", "work_post_id")) == expected
 
 
 def test_demo_logins_prints_the_table_with_the_password(demo):
