@@ -24,9 +24,11 @@ from .models import Case
 from .workflow import transition_blockers
 
 # Open statuses in workflow order: the columns of the tables.
+# "Booked" is counted too (waiting for the flight); departed and arrived cases have left counselling.
+# The partial index case_open_board (cases migrations 0002, 0007) lists exactly these statuses.
 OPEN_COLUMNS = [
     CaseStatus.CONTACT, CaseStatus.APPLICATION, CaseStatus.ELIGIBILITY, CaseStatus.PREPARATION,
-    CaseStatus.READY_TO_DEPART, CaseStatus.ON_HOLD,
+    CaseStatus.READY_TO_DEPART, CaseStatus.BOOKED, CaseStatus.ON_HOLD,
 ]
 
 # The move forward that a supervisor expects next, per status.

@@ -59,6 +59,8 @@ def board_cases(case_a, case_b, sensitive_a, counsellor_a, counsellor_a2, counse
                                  on_hold_from=S.APPLICATION, on_hold_reason="Secret reason of B",
                                  on_hold_review_on=today - datetime.timedelta(days=10)),
         "closed_a": CaseFactory(work_post=work_post_a, counsellor=counsellor_a, status=S.CLOSED),
+        "booked_a": CaseFactory(work_post=work_post_a, counsellor=counsellor_a, status=S.BOOKED),
+        "departed_a": CaseFactory(work_post=work_post_a, counsellor=counsellor_a, status=S.DEPARTED),
     }
     for kind in (ConsentKind.DATA_PROCESSING, ConsentKind.PARTNER_SHARING):
         Consent.objects.create(case=cases["complete_a"], mission_id=cases["complete_a"].mission_id, kind=kind, given_on=today, recorded_by=counsellor_a2)
@@ -74,19 +76,22 @@ def _table(table):
 
 def test_counts_per_work_post_cover_only_the_supervisors_cases(supervisor_a, board_cases):
     table = board.status_by_work_post(cases_visible_to(supervisor_a))
-    # contact (case_a, sensitive_a), application, eligibility, preparation, ready, on hold (2); closed not counted.
-    assert _table(table) == [("Work post A", [2, 1, 1, 1, 0, 2])]
-    assert (table.total, table.column_totals) == (7, [2, 1, 1, 1, 0, 2])
+    # contact (case_a, sensitive_a), application, eligibility, preparation, ready, booked, on hold (2); closed and
+    # departed not counted.
+    assert [column.value for column in board.OPEN_COLUMNS] == [
+        "contact", "application", "eligibility", "preparation", "ready_to_depart", "booked", "on_hold"]
+    assert _table(table) == [("Work post A", [2, 1, 1, 1, 0, 1, 2])]
+    assert (table.total, table.column_totals) == (8, [2, 1, 1, 1, 0, 1, 2])
 
 
 def test_counts_for_a_manager_leave_out_sensitive_cases_they_are_not_cleared_for(manager, board_cases):
     table = board.status_by_work_post(cases_visible_to(manager))
-    assert _table(table) == [("Work post A", [1, 1, 1, 1, 0, 2]), ("Work post B", [1, 0, 0, 1, 0, 1])]
+    assert _table(table) == [("Work post A", [1, 1, 1, 1, 0, 1, 2]), ("Work post B", [1, 0, 0, 1, 0, 0, 1])]
 
 
 def test_caseload_counts_open_cases_per_counsellor(supervisor_a, counsellor_a, counsellor_a2, board_cases):
     rows = {row.key: row.counts for row in board.caseload(cases_visible_to(supervisor_a)).rows}
-    assert rows == {counsellor_a.pk: [1, 1, 1, 0, 0, 2], counsellor_a2.pk: [1, 0, 0, 1, 0, 0]}
+    assert rows == {counsellor_a.pk: [1, 1, 1, 0, 0, 1, 2], counsellor_a2.pk: [1, 0, 0, 1, 0, 0, 0]}
 
 
 def test_overdue_reviews_are_on_hold_cases_past_their_review_date_in_scope(supervisor_a, manager, board_cases):
