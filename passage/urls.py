@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from passage.core import views as core_views
+from passage.movements.urls import case_urlpatterns as journey_urlpatterns
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -18,7 +19,9 @@ urlpatterns = [
     path("logout/", account_views.logout, name="logout"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("cases/<int:pk>/journey/", include(journey_urlpatterns)),
     path("cases/", include("passage.cases.urls")),
+    path("movements/", include("passage.movements.urls")),
     path("people/", include("passage.people.urls")),
     path("staff/", include("passage.accounts.urls")),
     path("rules/", include("passage.reference.urls")),

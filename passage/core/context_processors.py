@@ -10,6 +10,9 @@ def navigation(request):
             "cases": user_can(user, Action.CASE_VIEW),
             "register": user_can(user, Action.CASE_CREATE),
             "supervision": user_can(user, Action.SUPERVISION_VIEW),
+            "movements": user_can(user, Action.BOOKING_MANAGE) or (
+                user_can(user, Action.BOOKING_VIEW) and user_can(user, Action.SUPERVISION_VIEW)),
+            "assistance": user_can(user, Action.ASSISTANCE_RESPOND),
             "audit": user_can(user, Action.AUDIT_VIEW),
             "staff": user_can(user, Action.STAFF_MANAGE),
             "rules": user_can(user, Action.RULES_MANAGE),

@@ -173,6 +173,7 @@ def permissions(user, case) -> dict:
         "run_check": user_can(user, Action.ELIGIBILITY_RUN) and open_case,
         "override": user_can(user, Action.ELIGIBILITY_OVERRIDE),
         "documents": user_can(user, Action.DOCUMENT_EDIT),
+        "journey": user_can(user, Action.BOOKING_VIEW),
     }
 
 

@@ -12,7 +12,8 @@ from django.urls import get_resolver
 from passage.cases import services as case_services
 from passage.cases.models import Case, StatusChange
 from passage.people.models import Person
-from passage.testing.factories import TravelDocumentFactory
+from passage.movements.models import AssistanceRequest, Booking, SpecialAssistance
+from passage.testing.factories import BookingFactory, MissionFactory, SegmentFactory, TravelDocumentFactory
 
 ROUTE_ARG = re.compile(r"<int:(\w+)>")
 
@@ -40,10 +41,22 @@ def case_b_full(case_b, counsellor_b):
         actor=counsellor_b, case=case_b, kind="other",
         upload=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 synthetic", content_type="application/pdf"))
     document = TravelDocumentFactory(person=person)
+    # A booking with a flight, a special assistance and a request to another mission (the journey routes).
+    booking = BookingFactory(case=case_b)
+    segment = SegmentFactory(itinerary__booking=booking)
+    passenger = booking.passengers.get()
+    assistance = SpecialAssistance.objects.create(passenger=passenger, mission_id=booking.mission_id, code="WCHR",
+                                                  recorded_by=counsellor_b)
+    other = MissionFactory(code="TR", name="Türkiye mission", country="TR", is_host=False)
+    request_row = AssistanceRequest.objects.create(booking=booking, mission_id=booking.mission_id, kind="transit",
+                                                   airport_id="IST", to_mission=other, requested_by=counsellor_b,
+                                                   requested_at=booking.requested_at)
     return {
         "case": case_b, "person": person, "outcome_pk": check.outcomes.first().pk,
         "vulnerability_pk": case_b.vulnerabilities.get().pk, "consent_pk": consent.pk,
         "attachment_pk": attachment.pk, "document_pk": document.pk,
+        "booking_pk": booking.pk, "segment_pk": segment.pk, "passenger_pk": passenger.pk,
+        "assistance_pk": assistance.pk, "request_pk": request_row.pk,
     }
 
 
@@ -61,13 +74,16 @@ def url_for(route: str, target: dict, missing: bool = False) -> str:
 def test_the_walk_finds_the_routes():
     found = routes()
     assert "cases/<int:pk>/" in found and "people/<int:pk>/documents/<int:document_pk>/edit/" in found
+    assert "cases/<int:pk>/journey/bookings/<int:booking_pk>/passengers/<int:passenger_pk>/ticket/" in found
     assert len(found) >= 20
 
 
 @pytest.mark.django_db
 def test_every_case_and_person_route_is_404_outside_scope(client, counsellor_a, case_b_full, sensitive_a):
     client.force_login(counsellor_a)
-    before = (Case.objects.count(), StatusChange.objects.count(), Person.objects.count())
+    before = (Case.objects.count(), StatusChange.objects.count(), Person.objects.count(),
+              list(Booking.objects.values_list("pk", "status", "version", "reference")),
+              SpecialAssistance.objects.count(), AssistanceRequest.objects.count())
     leaks = []
     for route in routes():
         for method in ("get", "post"):
@@ -80,7 +96,9 @@ def test_every_case_and_person_route_is_404_outside_scope(client, counsellor_a, 
                 leaks.append(f"{method.upper()} {route}: {outside.status_code} differs from missing "
                              f"{missing.status_code}")
     assert leaks == []
-    assert (Case.objects.count(), StatusChange.objects.count(), Person.objects.count()) == before
+    assert (Case.objects.count(), StatusChange.objects.count(), Person.objects.count(),
+            list(Booking.objects.values_list("pk", "status", "version", "reference")),
+            SpecialAssistance.objects.count(), AssistanceRequest.objects.count()) == before
     assert case_b_full["case"].status == Case.objects.get(pk=case_b_full["case"].pk).status
 
 
@@ -88,7 +106,8 @@ def test_every_case_and_person_route_is_404_outside_scope(client, counsellor_a, 
 def test_unassigned_sensitive_case_of_ones_own_work_post_is_404_on_every_route(client, counsellor_a, sensitive_a):
     client.force_login(counsellor_a)
     target = {"case": sensitive_a, "person": sensitive_a.members.get().person, "outcome_pk": 1,
-              "vulnerability_pk": 1, "consent_pk": 1, "attachment_pk": 1, "document_pk": 1}
+              "vulnerability_pk": 1, "consent_pk": 1, "attachment_pk": 1, "document_pk": 1,
+              "booking_pk": 1, "segment_pk": 1, "passenger_pk": 1, "assistance_pk": 1, "request_pk": 1}
     for route in routes():
         for method in ("get", "post"):
             response = getattr(client, method)(url_for(route, target), {"reason": "x"})

@@ -1,0 +1,268 @@
+"""Forms of the journey screens. They parse and check what is cheap to check (shapes of codes, known airports);
+the services in ``services`` check the rest and store. Field names are the services' own, so a service's
+per-field message lands on its field."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from passage.accounts.models import Mission, User
+from passage.cases.enums import CaseStatus
+from passage.cases.forms import AccessibleFormMixin, DateInput
+from passage.reference.models import Airport
+
+from . import validation, workflow
+from .enums import AssistanceKind, BookingStatus, EscortKind, SpecialService
+
+PAGE_SIZE = 25
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class LocalDateTimeField(forms.Field):
+    """A date and time on an airport's own clock: kept naive, the service reads it in the airport's zone."""
+
+    widget = LocalDateTimeInput
+    default_error_messages = {"invalid": _("Give the date and the local time, e.g. 2026-12-08 10:15.")}
+    FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value
+        for fmt in self.FORMATS:
+            try:
+                return datetime.datetime.strptime(str(value).strip(), fmt)
+            except ValueError:
+                continue
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+def _code_input(size: int, **attrs):
+    return forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false",
+                                  "size": size, **attrs})
+
+
+def _airport_error(code: str) -> str | None:
+    if not Airport.objects.filter(iata=code).exists():
+        return _("“%(code)s” is not a known IATA airport code.") % {"code": code}
+    return None
+
+
+class VersionMixin(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# ---------------------------------------------------------------- the request
+
+
+class BookingRequestForm(AccessibleFormMixin, forms.Form):
+    persons = forms.MultipleChoiceField(label=_("Who travels"), widget=forms.CheckboxSelectMultiple,
+                                        help_text=_("The household members on this journey."))
+    project_code = forms.CharField(label=_("Project code"), required=False, max_length=20,
+                                   widget=_code_input(20))
+    remarks = forms.CharField(label=_("Remarks for movements"), required=False, max_length=300)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {str(m.person_id): m.person for m in members}
+        self.fields["persons"].choices = [(str(m.person_id), f"{m.person} ({m.get_relationship_display()})")
+                                          for m in members]
+        # CheckboxSelectMultiple renders a list: the Bootstrap class belongs on each box, not on the list.
+        self.fields["persons"].widget.attrs["class"] = "form-check-input"
+
+    def clean_project_code(self):
+        code = validation.clean_code(self.cleaned_data["project_code"])
+        if code and (msg := validation.project_code_error(code)):
+            raise forms.ValidationError(msg)
+        return code
+
+    def chosen(self):
+        return [self.members[pk] for pk in self.cleaned_data["persons"]]
+
+
+# ---------------------------------------------------------------- the itinerary
+
+
+class SegmentForm(AccessibleFormMixin, forms.Form):
+    airline = forms.CharField(label=_("Airline"), max_length=2, widget=_code_input(3),
+                              help_text=_("Two characters, e.g. TK."))
+    flight_number = forms.CharField(label=_("Flight number"), max_length=7, widget=_code_input(8),
+                                    help_text=_("e.g. TK1952."))
+    origin = forms.CharField(label=_("From (airport)"), max_length=3, widget=_code_input(4),
+                             help_text=_("IATA code, e.g. AMS."))
+    destination = forms.CharField(label=_("To (airport)"), max_length=3, widget=_code_input(4),
+                                  help_text=_("IATA code, e.g. IST."))
+    departs = LocalDateTimeField(label=_("Departure (local time)"))
+    arrives = LocalDateTimeField(label=_("Arrival (local time)"))
+
+    # Fields checked as the user leaves them (htmx), with the same clean_* methods as on submit.
+    LIVE = ("airline", "flight_number", "origin", "destination")
+
+    def clean_airline(self):
+        code = validation.clean_code(self.cleaned_data["airline"])
+        if msg := validation.airline_error(code):
+            raise forms.ValidationError(msg)
+        return code
+
+    def clean_flight_number(self):
+        code = validation.clean_code(self.cleaned_data["flight_number"])
+        airline = validation.clean_code(self.data.get(self.add_prefix("airline"), ""))
+        if validation.airline_error(airline):
+            airline = ""
+        if msg := validation.flight_number_error(code, airline):
+            raise forms.ValidationError(msg)
+        return code
+
+    def clean_origin(self):
+        code = validation.clean_code(self.cleaned_data["origin"])
+        if msg := _airport_error(code):
+            raise forms.ValidationError(msg)
+        return code
+
+    def clean_destination(self):
+        code = validation.clean_code(self.cleaned_data["destination"])
+        if msg := _airport_error(code):
+            raise forms.ValidationError(msg)
+        return code
+
+
+class BaseSegmentFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not [f for f in self.forms if f.cleaned_data]:
+            raise forms.ValidationError(_("Give at least one flight."))
+
+
+SegmentFormSet = forms.formset_factory(SegmentForm, formset=BaseSegmentFormSet, extra=0, min_num=1, max_num=6,
+                                       validate_max=True)
+SEGMENT_PREFIX = "segments"
+
+
+class ItineraryForm(AccessibleFormMixin, VersionMixin):
+    reason = forms.CharField(label=_("Reason for the rebooking"), required=False, max_length=300,
+                             help_text=_("Needed when the journey already had flights."))
+
+
+class TimeChangeForm(AccessibleFormMixin, forms.Form):
+    departs = LocalDateTimeField(label=_("New departure (local time)"))
+    arrives = LocalDateTimeField(label=_("New arrival (local time)"))
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300,
+                             help_text=_("e.g. the airline's schedule change."))
+
+
+# ---------------------------------------------------------------- the booking and its passengers
+
+
+class BookingDetailsForm(AccessibleFormMixin, VersionMixin):
+    reference = forms.CharField(label=_("Booking reference (PNR)"), required=False, max_length=6,
+                                widget=_code_input(7), help_text=_("Six letters or digits, e.g. K7Q2XB."))
+    project_code = forms.CharField(label=_("Project code"), required=False, max_length=20, widget=_code_input(20))
+    remarks = forms.CharField(label=_("Remarks"), required=False, max_length=300)
+
+
+class TicketForm(AccessibleFormMixin, forms.Form):
+    ticket_number = forms.CharField(label=_("Ticket number"), max_length=16, widget=_code_input(14),
+                                    help_text=_("13 digits."))
+    fare = forms.DecimalField(label=_("Fare"), required=False, min_value=0, max_digits=10, decimal_places=2)
+    taxes = forms.DecimalField(label=_("Taxes"), required=False, min_value=0, max_digits=10, decimal_places=2)
+    currency = forms.CharField(label=_("Currency"), required=False, max_length=3, widget=_code_input(4),
+                               help_text=_("ISO code, e.g. EUR."))
+    baggage_pieces = forms.IntegerField(label=_("Checked bags"), required=False, min_value=0, max_value=99)
+    baggage_kg = forms.IntegerField(label=_("Baggage allowance (kg)"), required=False, min_value=0, max_value=99)
+
+
+class MedifForm(AccessibleFormMixin, forms.Form):
+    medif_sent_at = forms.DateTimeField(label=_("Sent at"), widget=LocalDateTimeInput,
+                                        input_formats=list(LocalDateTimeField.FORMATS),
+                                        help_text=_("Date and time in the Netherlands."))
+
+
+class SpecialAssistanceForm(AccessibleFormMixin, forms.Form):
+    code = forms.ChoiceField(label=_("Special service"),
+                             choices=[("", "—"), *[(c.value, f"{c.value} · {c.label}") for c in SpecialService]])
+    text = forms.CharField(label=_("Details for the airline"), required=False, max_length=200,
+                           help_text=_("For LANG: the language the passenger speaks."))
+
+
+class EscortForm(AccessibleFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of escort"), choices=[("", "—"), *EscortKind.choices])
+    staff = forms.ModelChoiceField(label=_("Member of staff"), required=False, queryset=User.objects.none())
+    external_name = forms.CharField(label=_("Or: name of an external escort"), required=False, max_length=120)
+    organisation = forms.CharField(label=_("Organisation"), required=False, max_length=120)
+    cost = forms.DecimalField(label=_("Cost (fees, allowances)"), required=False, min_value=0, max_digits=10,
+                              decimal_places=2)
+    cost_currency = forms.CharField(label=_("Currency"), required=False, max_length=3, widget=_code_input(4))
+    travels_with_passengers = forms.BooleanField(label=_("Travels with the passengers"), required=False,
+                                                 initial=True)
+
+    def __init__(self, *args, mission_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = User.objects.filter(mission_id=mission_id, is_active=True).order_by(
+            "last_name", "first_name", "username")
+
+
+class AssistanceRequestForm(AccessibleFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *AssistanceKind.choices])
+    airport = forms.ChoiceField(label=_("Airport"))
+    to_mission = forms.ModelChoiceField(label=_("Ask the mission"), queryset=Mission.objects.none())
+    note = forms.CharField(label=_("What is needed"), required=False, max_length=300)
+
+    def __init__(self, *args, airports=(), own_mission_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["airport"].choices = [("", "—"), *[(a.iata, f"{a.iata} · {a.name}") for a in airports]]
+        self.fields["to_mission"].queryset = Mission.objects.exclude(pk=own_mission_id)
+
+
+class AssistanceRespondForm(AccessibleFormMixin, forms.Form):
+    answer = forms.ChoiceField(label=_("Answer"), widget=forms.RadioSelect,
+                               choices=[("confirm", _("Confirm: we will assist")),
+                                        ("decline", _("Decline"))])
+    response_note = forms.CharField(label=_("Note"), required=False, max_length=300,
+                                    help_text=_("Needed when declining: say why."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].widget.attrs["class"] = "form-check-input"
+
+
+class AssistanceWithdrawForm(AccessibleFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+# ---------------------------------------------------------------- moves
+
+
+class BookingTransitionForm(AccessibleFormMixin, VersionMixin):
+    to_status = forms.ChoiceField(choices=BookingStatus.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+    case_status = forms.ChoiceField(
+        label=_("The case goes to"), required=False,
+        choices=[(s.value, s.label) for s in CaseStatus if s in workflow.CASE_AFTER_RELEASE])
+    review_on = forms.DateField(label=_("Review on"), required=False, widget=DateInput)
+
+
+# ---------------------------------------------------------------- the list
+
+
+class BookingListForm(AccessibleFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("In progress")), ("all", _("All")), *BookingStatus.choices])
+    departs_from = forms.DateField(label=_("First departure from"), required=False, widget=DateInput)
+    departs_until = forms.DateField(label=_("until"), required=False, widget=DateInput)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("departs_from"), data.get("departs_until")
+        if start and end and end < start:
+            self.add_error("departs_until", _("The end date is before the start date."))
+        return data

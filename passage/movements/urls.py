@@ -1,0 +1,37 @@
+"""Movements routes. The journey of a case lives under the case (``cases/<pk>/journey/``: whoever may not
+see the case gets 404 there, as on every case route); the movements list and the inbox of requests from
+other missions under ``movements/``."""
+
+from django.urls import path
+
+from .views import actions, journey, lists
+
+case_urlpatterns = [
+    path("", journey.journey_view, name="journey"),
+    path("request/", actions.booking_request_view, name="booking-request"),
+    path("bookings/<int:booking_pk>/details/", actions.booking_details_view, name="booking-details"),
+    path("bookings/<int:booking_pk>/transition/", actions.booking_transition_view, name="booking-transition"),
+    path("bookings/<int:booking_pk>/itinerary/", actions.itinerary_set_view, name="itinerary-set"),
+    path("bookings/<int:booking_pk>/itinerary/validate/", actions.itinerary_validate_view,
+         name="itinerary-validate"),
+    path("bookings/<int:booking_pk>/segments/<int:segment_pk>/time-change/", actions.segment_time_change_view,
+         name="segment-time-change"),
+    path("bookings/<int:booking_pk>/passengers/<int:passenger_pk>/ticket/", actions.passenger_ticket_view,
+         name="passenger-ticket"),
+    path("bookings/<int:booking_pk>/passengers/<int:passenger_pk>/medif/", actions.passenger_medif_view,
+         name="passenger-medif"),
+    path("bookings/<int:booking_pk>/passengers/<int:passenger_pk>/assistance/add/",
+         actions.special_assistance_add_view, name="special-assistance-add"),
+    path("bookings/<int:booking_pk>/assistance/<int:assistance_pk>/remove/", actions.special_assistance_remove_view,
+         name="special-assistance-remove"),
+    path("bookings/<int:booking_pk>/escorts/add/", actions.escort_add_view, name="escort-add"),
+    path("bookings/<int:booking_pk>/requests/add/", actions.assistance_request_view, name="assistance-request"),
+    path("bookings/<int:booking_pk>/requests/<int:request_pk>/withdraw/", actions.assistance_withdraw_view,
+         name="assistance-withdraw"),
+]
+
+urlpatterns = [
+    path("", lists.booking_list, name="booking-list"),
+    path("assistance/", lists.assistance_inbox, name="assistance-inbox"),
+    path("assistance/<int:request_pk>/respond/", lists.assistance_respond_view, name="assistance-respond"),
+]
