@@ -11,8 +11,8 @@ from django.urls import get_resolver
 
 from passage.cases import services as case_services
 from passage.cases.models import Case, StatusChange
-from passage.people.models import Person
 from passage.movements.models import AssistanceRequest, Booking, SpecialAssistance
+from passage.people.models import Person
 from passage.testing.factories import BookingFactory, MissionFactory, SegmentFactory, TravelDocumentFactory
 
 ROUTE_ARG = re.compile(r"<int:(\w+)>")
