@@ -9,3 +9,10 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// An error that a page answered with (data-autofocus) takes the focus, so keyboard and screen-reader users
+// land on what went wrong.
+document.addEventListener("DOMContentLoaded", () => {
+  const target = document.querySelector("[data-autofocus]");
+  if (target) target.focus();
+});
