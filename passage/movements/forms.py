@@ -5,6 +5,7 @@ per-field message lands on its field."""
 import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from passage.accounts.models import Mission, User
@@ -13,7 +14,8 @@ from passage.cases.forms import AccessibleFormMixin, DateInput
 from passage.reference.models import Airport
 
 from . import validation, workflow
-from .enums import AssistanceKind, BookingStatus, EscortKind, SpecialService
+from .enums import AssistanceKind, BookingStatus, CharterStatus, EscortKind, SpecialService
+from .models import Charter
 
 PAGE_SIZE = 25
 
@@ -69,9 +71,18 @@ class BookingRequestForm(AccessibleFormMixin, forms.Form):
     project_code = forms.CharField(label=_("Project code"), required=False, max_length=20,
                                    widget=_code_input(20))
     remarks = forms.CharField(label=_("Remarks for movements"), required=False, max_length=300)
+    charter = forms.ModelChoiceField(label=_("On a charter flight"), required=False, queryset=Charter.objects.none(),
+                                     empty_label=_("No: a scheduled flight"))
+    seats = forms.IntegerField(label=_("Seats on the charter"), required=False, min_value=1, max_value=999,
+                               help_text=_("Empty: one per passenger."))
 
-    def __init__(self, *args, members=(), **kwargs):
+    def __init__(self, *args, members=(), mission_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["charter"].queryset = Charter.objects.filter(
+            mission_id=mission_id, status__in=[CharterStatus.PLANNED, CharterStatus.CONFIRMED],
+            departs_at__gt=timezone.now()).order_by("departs_at")
+        if not self.fields["charter"].queryset.exists():
+            del self.fields["charter"], self.fields["seats"]
         self.members = {str(m.person_id): m.person for m in members}
         self.fields["persons"].choices = [(str(m.person_id), f"{m.person} ({m.get_relationship_display()})")
                                           for m in members]

@@ -521,3 +521,42 @@ def test_the_movements_entry_is_in_the_navigation_for_movements_and_managers(as_
     assert reverse("booking-list") in as_user(movements_officer).get(reverse("home"), follow=True).content.decode()
     assert reverse("booking-list") in as_user(manager).get(reverse("home"), follow=True).content.decode()
     assert reverse("booking-list") not in as_user(counsellor_a).get(reverse("home"), follow=True).content.decode()
+
+
+def test_an_escorts_own_outbound_journey_is_set_apart_from_the_passengers(as_user, movements_officer, with_flights):
+    escort = services.escort_add(actor=movements_officer, booking=with_flights, kind="medical",
+                                 external_name="Dr. Jansen")
+    client = as_user(movements_officer)
+    target = url("itinerary-set", with_flights) + f"?escort={escort.pk}&leg=escort_out"
+    assert client.get(target).status_code == 200
+    day = (travel_day() - datetime.timedelta(days=1)).isoformat()
+    rows = [{"airline": "KL", "flight_number": "KL1234", "origin": "AMS", "destination": "IST",
+             "departs": f"{day}T08:00", "arrives": f"{day}T12:30"}]
+    response = client.post(target, segment_post(rows, version=fresh(with_flights).version))
+    assert response.status_code == 302
+    own = Itinerary.objects.get(escort=escort)
+    assert own.leg == "escort_out" and own.segments.get().flight_number == "KL1234"
+    assert Itinerary.objects.filter(booking=with_flights, escort__isnull=True).count() == 1
+    html = client.get(journey_url(with_flights.case)).content.decode()
+    assert "KL1234" in html and "Escort&#x27;s outbound journey" in html
+    assert client.get(url("itinerary-set", with_flights) + f"?escort={escort.pk}&leg=main").status_code == 404
+
+
+def test_a_request_takes_seats_on_a_charter(as_user, movements_officer, family):
+    day = travel_day(9)
+    charter = services.charter_create(actor=movements_officer, reference="CH-KBL-1", airline="TK",
+                                      flight_number="TK9001", origin="AMS", destination="KBL",
+                                      departs=local(day, 9, 0), arrives=local(day, 19, 0), seats=100)
+    client = as_user(movements_officer)
+    html = client.get(reverse("booking-request", args=[family.pk])).content.decode()
+    assert "CH-KBL-1" in html
+    persons = [str(m.person_id) for m in family.members.all()]
+    bad = client.post(reverse("booking-request", args=[family.pk]), {"persons": persons, "charter": charter.pk,
+                                                                     "seats": "2"})
+    assert bad.status_code == 400 and "seats" in bad.context["form"].errors
+    assert not Booking.objects.exists()
+    ok = client.post(reverse("booking-request", args=[family.pk]), {"persons": persons, "charter": charter.pk})
+    assert ok.status_code == 302
+    booking = Booking.objects.get()
+    assert (booking.charter_id, booking.seats) == (charter.pk, 4)
+    assert booking.itineraries.get().segments.get().flight_number == "TK9001"

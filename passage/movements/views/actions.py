@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,7 +18,7 @@ from passage.cases.selectors import case_get_for_user
 from passage.core.errors import ConcurrentEditError, ServiceError
 
 from .. import services, workflow
-from ..enums import BookingStatus
+from ..enums import BookingStatus, ItineraryLeg
 from ..forms import (
     SEGMENT_PREFIX,
     AssistanceRequestForm,
@@ -125,13 +126,14 @@ def booking_request_view(request, pk):
 
     def save(data, form):
         services.booking_request(actor=request.user, case=case, persons=form.chosen(),
-                                 project_code=data["project_code"], remarks=data["remarks"])
+                                 project_code=data["project_code"], remarks=data["remarks"],
+                                 charter=data.get("charter"), seats=data.get("seats"))
 
     return _form_view(
         request, case, form_class=BookingRequestForm, title=_("Request the departure"),
         submit=_("Request the booking"), action_url=reverse("booking-request", args=[case.pk]), save=save,
         success=_("The booking is requested: movements staff book the flights."),
-        form_kwargs={"members": members}, initial={"persons": [str(m.person_id) for m in members]},
+        form_kwargs={"members": members, "mission_id": case.mission_id}, initial={"persons": [str(m.person_id) for m in members]},
         intro=_("The advance booking notification: movements staff book the flights for the members chosen."),
     )
 
@@ -204,10 +206,23 @@ def _place_segment_errors(form, formset, exc: ServiceError) -> int:
     return 400
 
 
+def _escort_leg(request, booking):
+    """The journey the form is about: the passengers' (no parameters), or an escort's own outbound or return
+    journey (``?escort=<pk>&leg=escort_out|escort_back``)."""
+    escort_pk, leg = request.GET.get("escort", ""), request.GET.get("leg", ItineraryLeg.MAIN)
+    if not escort_pk:
+        return None, ItineraryLeg.MAIN
+    escort = booking.escorts.select_related("staff").filter(pk=escort_pk if escort_pk.isdigit() else 0).first()
+    if escort is None or leg not in (ItineraryLeg.ESCORT_OUT, ItineraryLeg.ESCORT_BACK):
+        raise Http404("No such escort journey")
+    return escort, leg
+
+
 @require_http_methods(["GET", "POST"])
 def itinerary_set_view(request, pk, booking_pk):
     booking = _booking_for(request, pk, booking_pk, Action.BOOKING_MANAGE)
-    current = workflow.current_itinerary(booking)
+    escort, leg = _escort_leg(request, booking)
+    current = workflow.current_itinerary(booking, leg=leg, escort=escort)
     segments = list(current.segments.all()) if current else []
     validate_url = reverse("itinerary-validate", args=[pk, booking.pk])
     status = 200
@@ -218,7 +233,8 @@ def itinerary_set_view(request, pk, booking_pk):
         if form_ok and formset_ok:
             try:
                 services.itinerary_set(actor=request.user, booking=booking, segments=_segment_inputs(formset),
-                                       reason=form.cleaned_data["reason"], version=form.cleaned_data["version"])
+                                       reason=form.cleaned_data["reason"], version=form.cleaned_data["version"],
+                                       leg=leg, escort=escort)
             except ServiceError as exc:
                 status = _place_segment_errors(form, formset, exc)
             else:
@@ -236,9 +252,13 @@ def itinerary_set_view(request, pk, booking_pk):
         formset = _segment_formset(initial=initial or None, blank=1 if initial else 2)
     _enable_live(formset, validate_url)
     title = _("Rebook the journey") if current else _("Set the flights")
+    action_url = reverse("itinerary-set", args=[pk, booking.pk])
+    if escort is not None:
+        title = f"{title}: {ItineraryLeg(leg).label} · {escort}"
+        action_url += "?" + urlencode({"escort": escort.pk, "leg": leg})
     return render(request, "movements/itinerary_form.html", {
         "case": booking.case, "booking": booking, "form": form, "formset": formset, "title": title,
-        "action_url": reverse("itinerary-set", args=[pk, booking.pk]), "rebooking": current is not None,
+        "action_url": action_url, "rebooking": current is not None,
     }, status=status)
 
 
