@@ -560,3 +560,17 @@ def test_a_request_takes_seats_on_a_charter(as_user, movements_officer, family):
     booking = Booking.objects.get()
     assert (booking.charter_id, booking.seats) == (charter.pk, 4)
     assert booking.itineraries.get().segments.get().flight_number == "TK9001"
+
+
+def test_a_cancellation_sends_the_case_back_to_ready_to_depart_unless_told_otherwise(as_user, movements_officer,
+                                                                                    with_flights):
+    booking = _book(with_flights, movements_officer)
+    services.booking_transition(actor=movements_officer, booking=booking, to_status="booked",
+                                version=booking.version)
+    booking = fresh(booking)
+    html = as_user(movements_officer).get(journey_url(booking.case)).content.decode()
+    assert '<option value="ready_to_depart" selected>' in html
+    response = as_user(movements_officer).post(url("booking-transition", booking), {
+        "to_status": "cancelled", "version": booking.version, "reason": "Flight cancelled by the airline"})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=booking.case_id).status == CaseStatus.READY_TO_DEPART
