@@ -26,6 +26,12 @@ class Action(StrEnum):
     BOOKING_REQUEST = "booking.request"
     BOOKING_MANAGE = "booking.manage"
     ASSISTANCE_RESPOND = "assistance.respond"
+    CUSTODY_RECORD = "custody.record"
+    CASH_APPROVE = "cash.approve"
+    DESK_RECORD = "desk.record"
+    ARRIVAL_CONFIRM = "arrival.confirm"
+    MOVEMENT_VIEW = "movement.view"
+    MOVEMENT_MANAGE = "movement.manage"
 
 
 _COUNSELLING = {
@@ -38,21 +44,29 @@ _COUNSELLING = {
     # The counsellor asks for the departure (the advance booking notification); movements staff book it.
     Action.BOOKING_VIEW,
     Action.BOOKING_REQUEST,
+    # Counsellors take in documents at the work post: they log the receipt; the desk hands them over.
+    Action.CUSTODY_RECORD,
 }
 
 # Movements and operations staff book flights, escorts and assistance; they also answer the requests other
 # missions send them (transit assistance, meet-and-assist).
-_BOOKING = {Action.BOOKING_VIEW, Action.BOOKING_REQUEST, Action.BOOKING_MANAGE, Action.ASSISTANCE_RESPOND}
+_BOOKING = {Action.BOOKING_VIEW, Action.BOOKING_REQUEST, Action.BOOKING_MANAGE, Action.ASSISTANCE_RESPOND,
+            Action.CUSTODY_RECORD}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.COUNSELLOR: frozenset(_COUNSELLING),
     Role.SUPERVISOR: frozenset(
         _COUNSELLING | {Action.ELIGIBILITY_OVERRIDE, Action.PERSON_MERGE, Action.SUPERVISION_VIEW}
     ),
-    Role.OPERATIONS: frozenset({Action.CASE_VIEW, Action.DOCUMENT_EDIT} | _BOOKING),
-    Role.MOVEMENTS: frozenset({Action.CASE_VIEW} | _BOOKING),
-    Role.REINTEGRATION: frozenset({Action.CASE_VIEW, Action.BOOKING_VIEW, Action.ASSISTANCE_RESPOND}),
-    Role.MANAGER: frozenset({Action.CASE_VIEW, Action.SUPERVISION_VIEW, Action.BOOKING_VIEW}),
+    # Operations approve the cash contribution handed over at departure (finance: once it has a case scope).
+    Role.OPERATIONS: frozenset({Action.CASE_VIEW, Action.DOCUMENT_EDIT, Action.CASH_APPROVE} | _BOOKING),
+    # Movements staff run the airport's day: the desk, departures, arrivals and transits outside return cases.
+    Role.MOVEMENTS: frozenset({Action.CASE_VIEW, Action.DESK_RECORD, Action.ARRIVAL_CONFIRM, Action.MOVEMENT_VIEW,
+                               Action.MOVEMENT_MANAGE} | _BOOKING),
+    # The mission in the country of return confirms that the migrant arrived.
+    Role.REINTEGRATION: frozenset({Action.CASE_VIEW, Action.BOOKING_VIEW, Action.ASSISTANCE_RESPOND,
+                                   Action.ARRIVAL_CONFIRM}),
+    Role.MANAGER: frozenset({Action.CASE_VIEW, Action.SUPERVISION_VIEW, Action.BOOKING_VIEW, Action.MOVEMENT_VIEW}),
     Role.FINANCE: frozenset(),
     Role.DPO: frozenset({Action.AUDIT_VIEW}),
     Role.ADMIN: frozenset({Action.STAFF_MANAGE, Action.RULES_MANAGE}),

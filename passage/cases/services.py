@@ -247,8 +247,10 @@ def case_transition_by_movements(
 ) -> Case:
     """The moves that follow a booking (into and out of "booked", to "departed" and "arrived"), made only by
     the services of ``passage.movements`` inside their own transaction, with the same history and audit rows
-    as ``case_transition``. Any other move is refused here: it belongs on the case page."""
-    _require(actor, Action.BOOKING_MANAGE)
+    as ``case_transition``. Any other move is refused here: it belongs on the case page. The arrival is
+    confirmed by the mission in the country of return (``arrival.confirm``), which does not manage bookings."""
+    if not (to_status == CaseStatus.ARRIVED and user_can(actor, Action.ARRIVAL_CONFIRM)):
+        _require(actor, Action.BOOKING_MANAGE)
     locked = _lock(case)
     if not workflow.is_system_move(locked.status, to_status):
         raise TransitionRefused(_("The case cannot move to “%(to)s” yet. Missing:") % {"to": CaseStatus(to_status).label},

@@ -71,3 +71,65 @@ class AssistanceStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class CustodyEventKind(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    STORED = "stored", _("Stored or moved")
+    HANDED_OVER = "handed_over", _("Handed over")
+    UNDONE = "undone", _("Hand-over undone")
+
+
+class CustodyParty(models.TextChoices):
+    """From whom a document was received, or to whom it was handed."""
+
+    HOLDER = "holder", _("The holder")
+    PASSENGER_AT_GATE = "gate", _("The passenger, at the gate")
+    PARTNER_LOCATION = "partner_location", _("A partner organisation or location")
+    EMBASSY = "embassy", _("An embassy or consulate")
+    POLICE = "police", _("The police or another authority")
+    POST = "post", _("By post")
+
+
+RECEIVED_FROM = frozenset({CustodyParty.HOLDER, CustodyParty.PARTNER_LOCATION, CustodyParty.EMBASSY,
+                           CustodyParty.POLICE, CustodyParty.POST})
+HANDED_TO = frozenset({CustodyParty.HOLDER, CustodyParty.PASSENGER_AT_GATE, CustodyParty.EMBASSY,
+                       CustodyParty.POLICE})
+
+
+class DeskStep(models.TextChoices):
+    """What the desk records for one passenger on the day, in the order it normally happens."""
+
+    REPORTED = "reported", _("Reported at the desk")
+    CHECKED_IN = "checked_in", _("Checked in")
+    DOCUMENTS = "documents", _("Documents handed over")
+    CASH = "cash", _("Cash contribution handed over")
+    BOARDED = "boarded", _("Boarded")
+    NO_SHOW = "no_show", _("Did not show")
+    UNDO = "undo", _("Undone")
+
+
+class MovementKind(models.TextChoices):
+    ARRIVAL = "arrival", _("Arrival")
+    TRANSIT = "transit", _("Transit")
+
+
+class MovementProgramme(models.TextChoices):
+    RESETTLEMENT = "resettlement", _("Resettled refugees")
+    RELOCATION = "relocation", _("Relocated asylum seekers")
+    FAMILY_REUNIFICATION = "family_reunification", _("Family reunification")
+    RETURN_TRANSIT = "return_transit", _("Return from another country, in transit")
+    RESETTLEMENT_TRANSIT = "resettlement_transit", _("Resettlement to a third country, in transit")
+
+
+class MovementOutcome(models.TextChoices):
+    EXPECTED = "expected", _("Expected")
+    RECEIVED = "received", _("Received at arrival")
+    TO_RECEPTION = "to_reception", _("Handed over to the reception agency")
+    TO_FAMILY = "to_family", _("Handed over to family")
+    TO_CONNECTION = "to_connection", _("Directed to the connecting flight")
+
+
+class StrandedCareKind(models.TextChoices):
+    MEAL = "meal", _("Meal")
+    HOTEL = "hotel", _("Hotel night")

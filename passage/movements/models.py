@@ -10,11 +10,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from passage.accounts.models import Mission
 from passage.cases.models import Case
 from passage.people.models import Person, TravelDocument
-from passage.reference.models import Airport
+from passage.reference.models import Airport, PartnerLocation
 
 from .enums import (
     LIVE_BOOKING_STATUSES,
@@ -22,9 +23,16 @@ from .enums import (
     AssistanceStatus,
     BookingStatus,
     CharterStatus,
+    CustodyEventKind,
+    CustodyParty,
+    DeskStep,
     EscortKind,
     ItineraryLeg,
+    MovementKind,
+    MovementOutcome,
+    MovementProgramme,
     SpecialService,
+    StrandedCareKind,
 )
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
@@ -113,6 +121,12 @@ class Booking(models.Model):
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+", verbose_name=_("booked by"))
     booked_at = models.DateTimeField(_("booked at"), null=True, blank=True)
+    # Set by ``departure_confirm`` (the actual time the flight left) and ``arrival_confirm``.
+    departed_at = models.DateTimeField(_("departed at"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    arrival_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                             blank=True, related_name="+", verbose_name=_("arrival confirmed by"))
+    arrival_reason = models.CharField(_("why the host mission confirmed the arrival"), max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -394,3 +408,205 @@ class AssistanceRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.airport_id}"
+
+
+# --- travel-document custody ---------------------------------------------------------------------------------
+
+
+class CustodyEvent(models.Model):
+    """One step in the custody of a travel document the organisation holds: received (from whom), stored or moved
+    (where), handed over (to whom), or a gate hand-over undone at the desk. Rows are only added, never changed.
+
+    Each row carries the state it leaves the document in (``custody``, ``held_at``), so the latest row (highest
+    id) answers "where is it now, since when" on its own; ``TravelDocument.custody`` is kept in step with it."""
+
+    document = models.ForeignKey(TravelDocument, on_delete=models.PROTECT, related_name="custody_events",
+                                 verbose_name=_("document"))
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
+    kind = models.CharField(_("what happened"), max_length=12, choices=CustodyEventKind.choices)
+    party = models.CharField(_("from or to whom"), max_length=20, choices=CustodyParty.choices, blank=True)
+    party_name = models.CharField(_("name (embassy, officer, organisation)"), max_length=120, blank=True)
+    location = models.ForeignKey(PartnerLocation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("partner location"))
+    held_at = models.CharField(_("stored where"), max_length=120, blank=True)
+    custody = models.CharField(_("custody"), max_length=20)
+    passenger = models.ForeignKey("Passenger", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    desk_event = models.ForeignKey("DeskEvent", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="custody_events")
+    undoes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="undone_by")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    at = models.DateTimeField(_("when"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["document", "id"]
+        indexes = [models.Index(fields=["document", "-id"], name="custody_latest")]
+        verbose_name = _("custody event")
+        verbose_name_plural = _("custody events")
+
+    def __str__(self):
+        return f"{self.document_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- the airport's day ---------------------------------------------------------------------------------------
+
+
+class CashContribution(models.Model):
+    """The cash contribution approved for a case (or for one of its bookings): the most the desk may hand over,
+    in one currency. A new approval supersedes the previous one (kept with ``superseded_at``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="cash_contributions")
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
+    amount = models.DecimalField(_("approved amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"))
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "-approved_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(superseded_at__isnull=True),
+                                    name="cash_contribution_one_current"),
+        ]
+        verbose_name = _("approved cash contribution")
+        verbose_name_plural = _("approved cash contributions")
+
+    def __str__(self):
+        return f"{self.amount} {self.currency}"
+
+
+class DeskEvent(models.Model):
+    """One step the desk recorded for one passenger on the day (``DeskStep``), with who and when. An undo is a
+    row of its own (step "undo", ``undoes`` the step) and stamps ``undone_at`` on the step it undoes: nothing
+    is deleted. A passenger's desk state is their steps not undone."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="desk_events")
+    passenger = models.ForeignKey(Passenger, on_delete=models.PROTECT, related_name="desk_events")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
+    step = models.CharField(_("step"), max_length=12, choices=DeskStep.choices)
+    amount = models.DecimalField(_("amount"), null=True, blank=True, **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    undoes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="undo")
+    undone_at = models.DateTimeField(null=True, blank=True)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            # A step stands at most once per passenger; after an undo it may be recorded again.
+            models.UniqueConstraint(fields=["passenger", "step"],
+                                    condition=models.Q(undone_at__isnull=True) & ~models.Q(step="undo"),
+                                    name="desk_step_once"),
+        ]
+        verbose_name = _("desk step")
+        verbose_name_plural = _("desk steps")
+
+    def __str__(self):
+        return f"{self.passenger_id} {self.step}"
+
+
+# --- transits and arrivals that are not return cases ---------------------------------------------------------
+
+
+class Movement(models.Model):
+    """A group arriving at or passing through the national airport outside a return case: resettled refugees,
+    relocated asylum seekers, family reunification, returns from other countries in transit. One flight in (and,
+    for a transit, the connecting flight out), with times stored in UTC like ``Segment``."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", verbose_name=_("mission"))
+    kind = models.CharField(_("kind"), max_length=10, choices=MovementKind.choices)
+    programme = models.CharField(_("programme"), max_length=24, choices=MovementProgramme.choices)
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    airline = models.CharField(_("airline"), max_length=2)
+    flight_number = models.CharField(_("flight number"), max_length=7)
+    origin = models.ForeignKey(Airport, on_delete=models.PROTECT, related_name="+", verbose_name=_("departure airport"))
+    airport = models.ForeignKey(Airport, on_delete=models.PROTECT, related_name="+", verbose_name=_("arrival airport"))
+    departs_at = models.DateTimeField(_("departure"))
+    arrives_at = models.DateTimeField(_("arrival"))
+    onward_flight_number = models.CharField(_("connecting flight"), max_length=7, blank=True)
+    onward_destination = models.ForeignKey(Airport, on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="+", verbose_name=_("connecting flight to"))
+    onward_departs_at = models.DateTimeField(_("connecting flight departs"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["arrives_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(arrives_at__gt=models.F("departs_at")),
+                                   name="movement_arrives_after_departure"),
+            models.CheckConstraint(condition=models.Q(kind="arrival") | models.Q(onward_departs_at__isnull=False),
+                                   name="movement_transit_has_connection"),
+        ]
+        indexes = [models.Index(fields=["airport", "arrives_at"], name="movement_airport_arrives"),
+                   models.Index(fields=["airport", "onward_departs_at"], name="movement_airport_onward")]
+        verbose_name = _("arrival or transit")
+        verbose_name_plural = _("arrivals and transits")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.flight_number}"
+
+    @property
+    def arrives_local(self):
+        return self.arrives_at.astimezone(zoneinfo.ZoneInfo(self.airport.tz))
+
+
+class MovementPassenger(models.Model):
+    """One traveller of an arrival or transit, and what became of them at the airport."""
+
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="passengers")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("person"))
+    family_name = models.CharField(_("family name"), max_length=100)
+    given_names = models.CharField(_("given names"), max_length=120, blank=True)
+    sex = models.CharField(_("sex"), max_length=1)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    nationality = CountryField(_("nationality"), blank=True)
+    outcome = models.CharField(_("at the airport"), max_length=16, choices=MovementOutcome.choices,
+                               default=MovementOutcome.EXPECTED)
+    handed_to_location = models.ForeignKey(PartnerLocation, on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="+", verbose_name=_("reception location"))
+    handed_to_name = models.CharField(_("handed over to (family member)"), max_length=120, blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    outcome_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["movement", "family_name", "id"]
+        verbose_name = _("arriving or transit passenger")
+        verbose_name_plural = _("arriving and transit passengers")
+
+    def __str__(self):
+        return f"{self.family_name.upper()} {self.given_names}".strip()
+
+
+class StrandedCare(models.Model):
+    """A meal or a hotel night arranged for a stranded passenger, with its cost and who arranged it."""
+
+    passenger = models.ForeignKey(MovementPassenger, on_delete=models.CASCADE, related_name="care")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
+    kind = models.CharField(_("what"), max_length=8, choices=StrandedCareKind.choices)
+    cost = models.DecimalField(_("cost"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    arranged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("arranged by"))
+    arranged_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["passenger", "arranged_at", "id"]
+        verbose_name = _("care for a stranded passenger")
+        verbose_name_plural = _("care for stranded passengers")
+
+    def __str__(self):
+        return f"{self.kind} {self.cost} {self.currency}"

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "passage.people",
     "passage.cases",
     "passage.movements",
+    "passage.messaging",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +157,10 @@ PHONENUMBER_DB_FORMAT = "E164"
 COUNTRIES_FIRST = ["NL"]
 
 CELERY_TASK_SERIALIZER = "json"
+# How long a step recorded at the airport desk (reported, checked in, documents, cash, boarded, no-show) may
+# be undone by the desk itself; after that it stays, and a correction is a new record (docs/decisions/0006).
+DESK_UNDO_SECONDS = 300
+
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

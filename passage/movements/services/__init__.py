@@ -10,6 +10,9 @@ The functions live in one module per area; import them from here (``from passage
 from .assistance import assistance_request, assistance_request_respond, assistance_request_withdraw
 from .bookings import booking_request, booking_transition, booking_update
 from .charters import CHARTER_MOVES, charter_create, charter_transition
+from .custody import document_hand_over, document_receive, document_store
+from .departures import arrival_confirm, departure_confirm
+from .desk import cash_contribution_approve, desk_step_record, desk_step_undo
 from .itineraries import SegmentInput, itinerary_set, segment_time_change
 from .passengers import (
     document_confirmation_record,
@@ -19,24 +22,44 @@ from .passengers import (
     special_assistance_add,
     special_assistance_remove,
 )
+from .transits import (
+    FlightInput,
+    movement_create,
+    movement_passenger_add,
+    movement_passenger_outcome,
+    stranded_care_record,
+)
 
 __all__ = [
     "CHARTER_MOVES",
+    "FlightInput",
     "SegmentInput",
+    "arrival_confirm",
     "assistance_request",
     "assistance_request_respond",
     "assistance_request_withdraw",
     "booking_request",
     "booking_transition",
     "booking_update",
+    "cash_contribution_approve",
     "charter_create",
     "charter_transition",
+    "departure_confirm",
+    "desk_step_record",
+    "desk_step_undo",
     "document_confirmation_record",
+    "document_hand_over",
+    "document_receive",
+    "document_store",
     "escort_add",
     "itinerary_set",
+    "movement_create",
+    "movement_passenger_add",
+    "movement_passenger_outcome",
     "passenger_medif_sent",
     "passenger_ticket_record",
     "segment_time_change",
     "special_assistance_add",
     "special_assistance_remove",
+    "stranded_care_record",
 ]
