@@ -67,3 +67,28 @@ def test_a_cancellation_and_a_booking_from_the_same_page_exactly_one_wins(
     assert isinstance(error, ConcurrentEditError)
     assert Booking.objects.get(pk=seen.pk).status == winner.status
     assert BookingStatusChange.objects.filter(booking=seen).count() == 2
+
+
+def test_two_simultaneous_departure_confirmations_exactly_one_wins(movements_officer, second_officer, ready_to_book):
+    from passage.messaging.models import OutboxEvent
+    from passage.movements.enums import DeskStep
+
+    booking = services.booking_transition(actor=movements_officer, booking=ready_to_book.pk, to_status=B.BOOKED)
+    for i, passenger in enumerate(booking.passengers.order_by("pk")):
+        services.passenger_ticket_record(actor=movements_officer, passenger=passenger,
+                                         ticket_number=str(2351234567890 + i))
+    services.booking_transition(actor=movements_officer, booking=booking.pk, to_status=B.TICKETED)
+    for passenger in booking.passengers.order_by("pk"):
+        for step in (DeskStep.REPORTED, DeskStep.CHECKED_IN, DeskStep.BOARDED):
+            services.desk_step_record(actor=movements_officer, passenger=passenger, step=step)
+    results = run_together(
+        lambda: services.departure_confirm(actor=movements_officer, booking=booking.pk),
+        lambda: services.departure_confirm(actor=second_officer, booking=booking.pk),
+    )
+    assert sorted(kind for kind, _value in results) == ["error", "ok"]
+    [error] = [value for kind, value in results if kind == "error"]
+    assert isinstance(error, TransitionRefused)
+    assert error.message == "The departure of this booking is already confirmed."
+    assert Booking.objects.get(pk=booking.pk).status == B.DEPARTED
+    assert StatusChange.objects.filter(case_id=booking.case_id, to_status=CaseStatus.DEPARTED).count() == 1
+    assert OutboxEvent.objects.filter(event_type="case.departed", booking_id=booking.pk).count() == 1
