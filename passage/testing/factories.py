@@ -9,9 +9,27 @@ from passage.accounts.enums import Role, WorkPostKind
 from passage.accounts.models import Mission, User, WorkPost
 from passage.cases.enums import CaseStatus, Relationship
 from passage.cases.models import Case, CaseMember, StatusChange
-from passage.movements.enums import BookingStatus, EscortKind, ItineraryLeg
-from passage.movements.models import Booking, Escort, Itinerary, Passenger, Segment
-from passage.people.enums import DocumentKind, DocumentStatus, NameKind, Sex
+from passage.movements.enums import (
+    BookingStatus,
+    CustodyEventKind,
+    CustodyParty,
+    EscortKind,
+    ItineraryLeg,
+    MovementKind,
+    MovementProgramme,
+)
+from passage.movements.models import (
+    Booking,
+    CashContribution,
+    CustodyEvent,
+    Escort,
+    Itinerary,
+    Movement,
+    MovementPassenger,
+    Passenger,
+    Segment,
+)
+from passage.people.enums import Custody, DocumentKind, DocumentStatus, NameKind, Sex
 from passage.people.models import Nationality, Person, PersonName, TravelDocument
 from passage.people.names import phonetic_key, search_key
 from passage.people.services import case_name_tokens_refresh
@@ -225,3 +243,67 @@ class SegmentFactory(factory.django.DjangoModelFactory):
     arrives_at = factory.LazyAttribute(lambda s: s.departs_at + datetime.timedelta(hours=3, minutes=40))
     scheduled_departs_at = factory.SelfAttribute("departs_at")
     scheduled_arrives_at = factory.SelfAttribute("arrives_at")
+
+
+class CustodyEventFactory(factory.django.DjangoModelFactory):
+    """A document received from its holder into the office safe. Keeps ``TravelDocument.custody`` in step only
+    when built through ``services.document_receive``: use the service where the custody field matters."""
+
+    class Meta:
+        model = CustodyEvent
+
+    document = factory.SubFactory(TravelDocumentFactory)
+    mission = factory.LazyAttribute(lambda e: e.document.mission)
+    kind = CustodyEventKind.RECEIVED
+    party = CustodyParty.HOLDER
+    held_at = "Office safe"
+    custody = Custody.WITH_ORGANISATION
+    at = factory.LazyFunction(timezone.now)
+    recorded_at = factory.LazyFunction(timezone.now)
+    recorded_by = factory.SubFactory(UserFactory, role=Role.MOVEMENTS, mission=factory.SelfAttribute("..mission"))
+
+
+class CashContributionFactory(factory.django.DjangoModelFactory):
+    """EUR 300 approved for a case (the published maximum in cash at departure)."""
+
+    class Meta:
+        model = CashContribution
+
+    case = factory.SubFactory(CaseFactory, status=CaseStatus.READY_TO_DEPART)
+    mission = factory.LazyAttribute(lambda c: c.case.mission)
+    amount = 300
+    currency = "EUR"
+    approved_by = factory.SubFactory(UserFactory, role=Role.OPERATIONS, mission=factory.SelfAttribute("..mission"))
+    approved_at = factory.LazyFunction(timezone.now)
+
+
+class MovementFactory(factory.django.DjangoModelFactory):
+    """A family-reunification arrival IST → AMS two days from now."""
+
+    class Meta:
+        model = Movement
+
+    mission = factory.SubFactory(MissionFactory)
+    kind = MovementKind.ARRIVAL
+    programme = MovementProgramme.FAMILY_REUNIFICATION
+    airline = "TK"
+    flight_number = "TK1951"
+    origin_id = "IST"
+    airport_id = "AMS"
+    departs_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=2))
+    arrives_at = factory.LazyAttribute(lambda m: m.departs_at + datetime.timedelta(hours=3, minutes=50))
+    created_by = factory.SubFactory(UserFactory, role=Role.MOVEMENTS, mission=factory.SelfAttribute("..mission"))
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class MovementPassengerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MovementPassenger
+
+    movement = factory.SubFactory(MovementFactory)
+    mission = factory.LazyAttribute(lambda p: p.movement.mission)
+    family_name = factory.Faker("last_name")
+    given_names = factory.Faker("first_name")
+    sex = Sex.FEMALE
+    birth_year = 1988
+    nationality = "SY"

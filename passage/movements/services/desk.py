@@ -154,7 +154,8 @@ def desk_step_record(
     if missing:
         raise ServiceError(_("Record “%(needed)s” for %(name)s first.") % {"needed": S(missing[0]).label,
                                                                            "name": name})
-    if step == S.NO_SHOW and (taken := [s for s in (S.CHECKED_IN, S.REPORTED) if s in steps]):
+    # A passenger may fail to show at the desk or, checked in, at the gate; once on board they did show.
+    if step == S.NO_SHOW and (taken := [s for s in (S.BOARDED,) if s in steps]):
         raise ServiceError(_("%(name)s is recorded as “%(step)s”: undo that first.") % {
             "name": name, "step": S(taken[0]).label})
     errors: dict = {}

@@ -301,3 +301,33 @@ def test_an_arrival_before_departure_is_refused_and_a_third_mission_sees_nothing
                                  arrived_at=fresh(ticketed).departed_at - datetime.timedelta(minutes=1))
     assert list(exc.value.field_errors) == ["arrived_at"]
     assert Booking.objects.get(pk=ticketed.pk).arrived_at is None
+
+
+def test_a_passenger_who_reported_but_did_not_board_is_a_no_show_and_the_others_depart(
+    movements_officer, ticketed
+):
+    first, second = passengers(ticketed)
+    for step in (S.REPORTED, S.CHECKED_IN, S.BOARDED):
+        services.desk_step_record(actor=movements_officer, passenger=first, step=step)
+    services.desk_step_record(actor=movements_officer, passenger=second, step=S.REPORTED)
+    services.desk_step_record(actor=movements_officer, passenger=second, step=S.NO_SHOW, reason="Left the hall")
+    with pytest.raises(ServiceError) as exc:
+        services.desk_step_record(actor=movements_officer, passenger=first, step=S.NO_SHOW, reason="?")
+    assert exc.value.message == "BERIDZE Nino is recorded as “Boarded”: undo that first."
+    with pytest.raises(ServiceError) as exc:
+        services.desk_step_record(actor=movements_officer, passenger=second, step=S.CHECKED_IN)
+    assert exc.value.message == "BERIDZE Luka is recorded as not showing: undo that first."
+    services.departure_confirm(actor=movements_officer, booking=ticketed)
+    assert Case.objects.get(pk=ticketed.case_id).status == CaseStatus.DEPARTED
+
+
+def test_factories_build_the_airport_days_rows(db):
+    from passage.testing.factories import (
+        CashContributionFactory,
+        CustodyEventFactory,
+        MovementPassengerFactory,
+    )
+
+    assert CustodyEventFactory().custody == Custody.WITH_ORGANISATION
+    assert str(CashContributionFactory()) == "300 EUR"
+    assert MovementPassengerFactory().movement.kind == "arrival"
