@@ -27,11 +27,11 @@ def _name_case_ids(term: str, *, fuzzy: bool = False, scope: CaseScope | None = 
     """Ids of cases with a member named like ``term`` (a sub-query), among the cases of ``scope`` if given.
 
     Every word must match a name of a member: a name word that starts with it (whole words only below
-    PREFIX_MIN letters), or one with the same transliteration-proof key ("Muhammad" finds "Mohammed"). Each
-    word is one equality look-up on CaseNameToken (``token IN (...)``, narrowed to the scope's mission and
-    work posts: an index-only scan whose row estimate the database gets right), and the words intersect on
-    the case inside the sub-query, so a search for two common names costs the look-ups, not a walk of every
-    case in scope.
+    people.names.PREFIX_MIN letters), or one with the same transliteration-proof key ("Muhammad" finds
+    "Mohammed"). Each word is one equality look-up on CaseNameToken (``token IN (...)``, narrowed to the
+    scope's mission and work posts: an index-only scan whose row estimate the database gets right), and the
+    words intersect on the case inside the sub-query, so a search for two common names costs the look-ups,
+    not a walk of every case in scope.
 
     ``fuzzy``: the trigram test on the members' folded names instead (SQLite: substring), for when the
     look-ups find nothing (a typo the key does not absorb)."""
@@ -102,9 +102,11 @@ def case_search_q(term: str, *, fuzzy: bool = False, scope: CaseScope | None = N
     # Probe first (index-only): a name that few cases in scope carry is resolved to their ids, so the database
     # fetches just those cases by key; for a common name (more ids than the probe takes) it gets the sub-query
     # and walks the cases in the page's order instead, finding a page of matches within a few rows.
+    # The limit counts rows, not cases (a case matching a word twice is two rows): only a probe that read every
+    # row has every case.
     matches = _name_case_ids(term, scope=scope)
-    ids = sorted(set(matches.values_list("case_id", flat=True)[:NAME_CASES_PROBE + 1]))
-    return Q(pk__any_of=ids) if len(ids) <= NAME_CASES_PROBE else Q(pk__in=matches)
+    rows = list(matches.values_list("case_id", flat=True)[:NAME_CASES_PROBE + 1])
+    return Q(pk__any_of=sorted(set(rows))) if len(rows) <= NAME_CASES_PROBE else Q(pk__in=matches)
 
 
 def filter_cases(qs: QuerySet, filters: dict, *, fuzzy: bool = False, scope: CaseScope | None = None) -> QuerySet:
