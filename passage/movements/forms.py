@@ -14,7 +14,7 @@ from passage.cases.forms import AccessibleFormMixin, DateInput
 from passage.reference.models import Airport
 
 from . import validation, workflow
-from .enums import AssistanceKind, BookingStatus, CharterStatus, EscortKind, SpecialService
+from .enums import AssistanceKind, BookingStatus, CharterStatus, DeskStep, EscortKind, SpecialService
 from .models import Charter
 
 PAGE_SIZE = 25
@@ -277,3 +277,41 @@ class BookingListForm(AccessibleFormMixin, forms.Form):
         if start and end and end < start:
             self.add_error("departs_until", _("The end date is before the start date."))
         return data
+
+
+# ---------------------------------------------------------------- the airport's day
+
+BOARD_AIRPORT = "AMS"
+
+
+class BoardForm(forms.Form):
+    """Which airport and which local day the board shows (default: the mission's airport, today)."""
+
+    airport = forms.CharField(label=_("Airport"), max_length=3, required=False)
+    day = forms.DateField(label=_("Day"), required=False, widget=DateInput)
+
+    def clean_airport(self):
+        code = validation.clean_code(self.cleaned_data.get("airport") or "") or BOARD_AIRPORT
+        airport = Airport.objects.filter(pk=code).first()
+        if airport is None:
+            raise forms.ValidationError(_("Unknown airport “%(code)s”.") % {"code": code})
+        return airport
+
+
+class DeskStepForm(forms.Form):
+    """One tap at the desk; the service checks the order of the steps, the amount and the reason."""
+
+    step = forms.ChoiceField(choices=[(s.value, s.label) for s in DeskStep if s != DeskStep.UNDO])
+    amount = forms.CharField(label=_("Amount"), max_length=20, required=False)
+    currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class DeskUndoForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class DepartureConfirmForm(forms.Form):
+    """The actual time the flight left, on the airport's clock (empty: now)."""
+
+    departed_at = LocalDateTimeField(label=_("Departed at (local time)"), required=False)

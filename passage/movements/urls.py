@@ -4,7 +4,7 @@ other missions under ``movements/``."""
 
 from django.urls import path
 
-from .views import actions, journey, lists
+from .views import actions, board, journey, lists
 
 case_urlpatterns = [
     path("", journey.journey_view, name="journey"),
@@ -28,10 +28,15 @@ case_urlpatterns = [
     path("bookings/<int:booking_pk>/requests/add/", actions.assistance_request_view, name="assistance-request"),
     path("bookings/<int:booking_pk>/requests/<int:request_pk>/withdraw/", actions.assistance_withdraw_view,
          name="assistance-withdraw"),
+    # The airport's desk, tapped on the board (answers with the board).
+    path("bookings/<int:booking_pk>/passengers/<int:passenger_pk>/desk/", board.desk_step_view, name="desk-step"),
+    path("bookings/<int:booking_pk>/desk/<int:event_pk>/undo/", board.desk_undo_view, name="desk-undo"),
+    path("bookings/<int:booking_pk>/departure/", board.departure_confirm_view, name="departure-confirm"),
 ]
 
 urlpatterns = [
     path("", lists.booking_list, name="booking-list"),
+    path("airport/", board.airport_board, name="airport-board"),
     path("assistance/", lists.assistance_inbox, name="assistance-inbox"),
     path("assistance/<int:request_pk>/respond/", lists.assistance_respond_view, name="assistance-respond"),
 ]

@@ -8,10 +8,11 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver
+from django.utils import timezone
 
 from passage.cases import services as case_services
 from passage.cases.models import Case, StatusChange
-from passage.movements.models import AssistanceRequest, Booking, SpecialAssistance
+from passage.movements.models import AssistanceRequest, Booking, DeskEvent, SpecialAssistance
 from passage.people.models import Person
 from passage.testing.factories import BookingFactory, MissionFactory, SegmentFactory, TravelDocumentFactory
 
@@ -51,12 +52,15 @@ def case_b_full(case_b, counsellor_b):
     request_row = AssistanceRequest.objects.create(booking=booking, mission_id=booking.mission_id, kind="transit",
                                                    airport_id="IST", to_mission=other, requested_by=counsellor_b,
                                                    requested_at=booking.requested_at)
+    # A step at the airport's desk (the undo route).
+    desk_event = DeskEvent.objects.create(booking=booking, passenger=passenger, mission_id=booking.mission_id,
+                                          step="reported", at=timezone.now(), by=counsellor_b)
     return {
         "case": case_b, "person": person, "outcome_pk": check.outcomes.first().pk,
         "vulnerability_pk": case_b.vulnerabilities.get().pk, "consent_pk": consent.pk,
         "attachment_pk": attachment.pk, "document_pk": document.pk,
         "booking_pk": booking.pk, "segment_pk": segment.pk, "passenger_pk": passenger.pk,
-        "assistance_pk": assistance.pk, "request_pk": request_row.pk,
+        "assistance_pk": assistance.pk, "request_pk": request_row.pk, "event_pk": desk_event.pk,
     }
 
 
@@ -75,6 +79,7 @@ def test_the_walk_finds_the_routes():
     found = routes()
     assert "cases/<int:pk>/" in found and "people/<int:pk>/documents/<int:document_pk>/edit/" in found
     assert "cases/<int:pk>/journey/bookings/<int:booking_pk>/passengers/<int:passenger_pk>/ticket/" in found
+    assert "cases/<int:pk>/journey/bookings/<int:booking_pk>/desk/<int:event_pk>/undo/" in found
     assert len(found) >= 20
 
 
@@ -107,7 +112,7 @@ def test_unassigned_sensitive_case_of_ones_own_work_post_is_404_on_every_route(c
     client.force_login(counsellor_a)
     target = {"case": sensitive_a, "person": sensitive_a.members.get().person, "outcome_pk": 1,
               "vulnerability_pk": 1, "consent_pk": 1, "attachment_pk": 1, "document_pk": 1,
-              "booking_pk": 1, "segment_pk": 1, "passenger_pk": 1, "assistance_pk": 1, "request_pk": 1}
+              "booking_pk": 1, "segment_pk": 1, "passenger_pk": 1, "assistance_pk": 1, "request_pk": 1, "event_pk": 1}
     for route in routes():
         for method in ("get", "post"):
             response = getattr(client, method)(url_for(route, target), {"reason": "x"})

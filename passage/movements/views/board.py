@@ -1,0 +1,184 @@
+"""The airport's day: the board of one airport for one local day (departures, transits, arrivals per flight
+and local time, from ``selectors.airport_day``) and the desk's taps on it.
+
+The page polls its own fragment every 15 s, so every desk sees the others' taps; the fragment costs a fixed
+number of queries whatever the number of passengers. Each desk action obtains the case and the booking
+through the access selectors (outside the user's scope: 404, as on every case route), checks the role (403),
+validates, calls one service and answers with the refreshed fragment (htmx) or a redirect to the board.
+"""
+
+import datetime
+import zoneinfo
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from passage.accounts.permissions import Action, user_can
+from passage.core.errors import ServiceError
+from passage.reference.models import Airport
+
+from .. import services
+from ..enums import BookingStatus
+from ..enums import DeskStep as S
+from ..forms import BOARD_AIRPORT, BoardForm, DepartureConfirmForm, DeskStepForm, DeskUndoForm
+from ..models import DeskEvent
+from ..selectors import airport_day
+from ..services.desk import undo_window
+from .actions import _booking_for
+
+# The taps offered per passenger, in the order the desk makes them.
+DESK_STEPS = (S.REPORTED, S.CHECKED_IN, S.DOCUMENTS, S.CASH, S.BOARDED, S.NO_SHOW)
+DESK_OPEN = (BookingStatus.TICKETED, BookingStatus.CHECKED_IN)
+
+
+def can_see_board(user) -> bool:
+    """Movements staff run the desk; managers watch the day."""
+    return user_can(user, Action.DESK_RECORD) or user_can(user, Action.MOVEMENT_VIEW)
+
+
+def _board_choice(data) -> tuple:
+    """The airport and the local day asked for; the defaults where the input is missing or wrong."""
+    form = BoardForm(data)
+    form.is_valid()
+    airport = form.cleaned_data.get("airport")
+    if airport is None:
+        airport = Airport.objects.get(pk=BOARD_AIRPORT)
+    tz = zoneinfo.ZoneInfo(airport.tz)
+    today = timezone.now().astimezone(tz).date()
+    return form, airport, form.cleaned_data.get("day") or today, today
+
+
+def _desk_rows(board, user) -> None:
+    """Per passenger the taps the desk may make and the steps it may still undo (within the window)."""
+    can_desk = user_can(user, Action.DESK_RECORD)
+    cutoff = timezone.now() - undo_window()
+    for flight in board.departures:
+        for row in flight.bookings:
+            row.desk_open = can_desk and row.booking.status in DESK_OPEN
+            row.can_depart = (can_desk and user_can(user, Action.BOOKING_MANAGE)
+                              and row.booking.status == BookingStatus.CHECKED_IN)
+            for p in row.passengers:
+                p.desk = []
+                for step in DESK_STEPS:
+                    event = p.steps.get(step)
+                    if event is None and step == S.DOCUMENTS and not p.documents:
+                        continue
+                    if event is None and step == S.CASH and (p.is_escort or row.cash_to_hand_over is None):
+                        continue
+                    p.desk.append({"step": step.value, "label": step.label, "event": event,
+                                   "undoable": row.desk_open and event is not None and event.at > cutoff})
+
+
+def board_context(request, data, **extra) -> dict:
+    form, airport, day, today = _board_choice(data)
+    board = airport_day(request.user, day, airport)
+    _desk_rows(board, request.user)
+    query = urlencode({"airport": airport.pk, "day": day.isoformat()})
+    return {"form": form, "board": board, "airport": airport, "day": day, "today": today,
+            "tomorrow": today + datetime.timedelta(days=1), "query": query,
+            "board_url": reverse("airport-board") + "?" + query, "now": timezone.now(), **extra}
+
+
+def render_board(request, data, *, status=200, **extra):
+    template = "movements/airport_board.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#board-panel"
+    return render(request, template, board_context(request, data, **extra), status=status)
+
+
+@require_GET
+def airport_board(request):
+    if not can_see_board(request.user):
+        raise PermissionDenied
+    return render_board(request, request.GET)
+
+
+def _answer(request, *, error: ServiceError | None = None, target: str = "", success: str = ""):
+    """The refreshed fragment (htmx) or back to the board (no JS); a refusal carries the service's messages."""
+    if request.htmx:
+        if error is None:
+            return render_board(request, request.POST)
+        # 200, not 400: htmx 2 swaps no 4xx answer, and the refusal must replace the board to be read.
+        return render_board(request, request.POST, desk_error={
+            "target": target, "message": error.message, "details": list(error.details),
+            "fields": list(error.field_errors.values())})
+    if error is None:
+        messages.success(request, success)
+    else:
+        messages.error(request, " ".join([error.message, *error.field_errors.values(), *error.details]))
+    _form, airport, day, _today = _board_choice(request.POST)
+    return redirect(reverse("airport-board") + "?" + urlencode({"airport": airport.pk, "day": day.isoformat()}))
+
+
+def _form_error(form) -> ServiceError:
+    return ServiceError(_("Please correct the marked fields."),
+                        field_errors={k: " ".join(v) for k, v in form.errors.items()})
+
+
+@require_POST
+def desk_step_view(request, pk, booking_pk, passenger_pk):
+    booking = _booking_for(request, pk, booking_pk, Action.DESK_RECORD)
+    passenger = booking.passengers.filter(pk=passenger_pk).first()
+    if passenger is None:
+        raise Http404("No such passenger")
+    target = f"passenger-{passenger.pk}"
+    form = DeskStepForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, error=_form_error(form), target=target)
+    data = form.cleaned_data
+    try:
+        event = services.desk_step_record(actor=request.user, passenger=passenger, step=data["step"],
+                                          amount=data["amount"] or None, currency=data["currency"],
+                                          reason=data["reason"])
+    except ServiceError as exc:
+        return _answer(request, error=exc, target=target)
+    return _answer(request, success=_("“%(step)s” recorded.") % {"step": S(event.step).label})
+
+
+@require_POST
+def desk_undo_view(request, pk, booking_pk, event_pk):
+    booking = _booking_for(request, pk, booking_pk, Action.DESK_RECORD)
+    event = DeskEvent.objects.filter(pk=event_pk, booking=booking).first()
+    if event is None:
+        raise Http404("No such desk step")
+    form = DeskUndoForm(request.POST)
+    target = f"passenger-{event.passenger_id}"
+    if not form.is_valid():
+        return _answer(request, error=_form_error(form), target=target)
+    try:
+        services.desk_step_undo(actor=request.user, event=event, reason=form.cleaned_data["reason"])
+    except ServiceError as exc:
+        return _answer(request, error=exc, target=target)
+    return _answer(request, success=_("“%(step)s” undone.") % {"step": S(event.step).label})
+
+
+@require_POST
+def departure_confirm_view(request, pk, booking_pk):
+    booking = _booking_for(request, pk, booking_pk, Action.DESK_RECORD)
+    _require_manage(request.user)
+    target = f"booking-{booking.pk}"
+    form = DepartureConfirmForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, error=_form_error(form), target=target)
+    _form, airport, _day, _today = _board_choice(request.POST)
+    departed_at = form.cleaned_data["departed_at"]
+    if departed_at is not None:
+        departed_at = departed_at.replace(tzinfo=zoneinfo.ZoneInfo(airport.tz))
+    try:
+        services.departure_confirm(actor=request.user, booking=booking, departed_at=departed_at)
+    except ServiceError as exc:
+        return _answer(request, error=exc, target=target)
+    return _answer(request, success=_("Departure of booking %(ref)s confirmed.") % {
+        "ref": booking.reference or booking.pk})
+
+
+def _require_manage(user) -> None:
+    if not user_can(user, Action.BOOKING_MANAGE):
+        raise PermissionDenied
