@@ -88,7 +88,8 @@ def test_every_case_and_person_route_is_404_outside_scope(client, counsellor_a, 
     client.force_login(counsellor_a)
     before = (Case.objects.count(), StatusChange.objects.count(), Person.objects.count(),
               list(Booking.objects.values_list("pk", "status", "version", "reference")),
-              SpecialAssistance.objects.count(), AssistanceRequest.objects.count())
+              SpecialAssistance.objects.count(), AssistanceRequest.objects.count(),
+              list(DeskEvent.objects.values_list("pk", "undone_at")))
     leaks = []
     for route in routes():
         for method in ("get", "post"):
@@ -103,7 +104,8 @@ def test_every_case_and_person_route_is_404_outside_scope(client, counsellor_a, 
     assert leaks == []
     assert (Case.objects.count(), StatusChange.objects.count(), Person.objects.count(),
             list(Booking.objects.values_list("pk", "status", "version", "reference")),
-            SpecialAssistance.objects.count(), AssistanceRequest.objects.count()) == before
+            SpecialAssistance.objects.count(), AssistanceRequest.objects.count(),
+            list(DeskEvent.objects.values_list("pk", "undone_at"))) == before
     assert case_b_full["case"].status == Case.objects.get(pk=case_b_full["case"].pk).status
 
 
