@@ -4,7 +4,7 @@ other missions under ``movements/``."""
 
 from django.urls import path
 
-from .views import actions, board, journey, lists
+from .views import actions, board, journey, lists, manifests
 
 case_urlpatterns = [
     path("", journey.journey_view, name="journey"),
@@ -39,4 +39,11 @@ urlpatterns = [
     path("airport/", board.airport_board, name="airport-board"),
     path("assistance/", lists.assistance_inbox, name="assistance-inbox"),
     path("assistance/<int:request_pk>/respond/", lists.assistance_respond_view, name="assistance-respond"),
+    # Manifests of the airport's day (departures of a local day, or of one flight), for the gate.
+    path("manifests/<str:airport>/<str:day>/manifest.pdf", manifests.day_manifest_pdf, name="manifest-day-pdf"),
+    path("manifests/<str:airport>/<str:day>/manifest.xlsx", manifests.day_manifest_xlsx, name="manifest-day-xlsx"),
+    path("manifests/<str:airport>/<str:day>/<str:flight>/manifest.pdf", manifests.flight_manifest_pdf,
+         name="manifest-flight-pdf"),
+    path("manifests/<str:airport>/<str:day>/<str:flight>/manifest.xlsx", manifests.flight_manifest_xlsx,
+         name="manifest-flight-xlsx"),
 ]
