@@ -120,10 +120,10 @@ def sql_name_search(user, term):
         sub, sub_params = clause, clause_params
     # The page's probe: up to 5,000 matching ids are fetched first and passed as one array (NAME_CASES_PROBE).
     with connection.cursor() as cur:
-        cur.execute(f"SELECT case_id FROM ({sub}) m LIMIT %s", [*sub_params, NAME_CASES_PROBE + 1])
-        rows = [row[0] for row in cur.fetchall()]
-    if len(rows) <= NAME_CASES_PROBE:  # every row read: every case found (as the page decides)
-        return where + " AND c.id = ANY(%s::bigint[])", [*params, sorted(set(rows))]
+        cur.execute(f"SELECT DISTINCT case_id FROM ({sub}) m LIMIT %s", [*sub_params, NAME_CASES_PROBE + 1])
+        ids = sorted(row[0] for row in cur.fetchall())
+    if len(ids) <= NAME_CASES_PROBE:
+        return where + " AND c.id = ANY(%s::bigint[])", [*params, ids]
     return where + f" AND c.id IN ({sub})", [*params, *sub_params]
 
 

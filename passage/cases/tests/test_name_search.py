@@ -141,7 +141,7 @@ def test_the_page_says_when_it_shows_similar_spellings(client, counsellor_a, wor
 @pytest.mark.parametrize("probe", [3, 5000])
 def test_a_probe_that_stops_early_never_drops_a_case(client, monkeypatch, counsellor_a, work_post_a, probe):
     # "ali" matches Ali twice (word and key) and Aly once (key): five token rows for three cases. A probe of three
-    # rows reads some cases twice and another not at all, so it must hand over to the sub-query.
+    # rows reads some cases twice and another not at all; the probe counts distinct cases.
     monkeypatch.setattr("passage.cases.views.lists.NAME_CASES_PROBE", probe)
     cases = [CaseFactory(work_post=work_post_a, counsellor=counsellor_a, principal=PersonFactory(
         mission=work_post_a.mission, family_name=family, given_names="Sam")) for family in ("Ali", "Ali", "Aly")]

@@ -102,11 +102,11 @@ def case_search_q(term: str, *, fuzzy: bool = False, scope: CaseScope | None = N
     # Probe first (index-only): a name that few cases in scope carry is resolved to their ids, so the database
     # fetches just those cases by key; for a common name (more ids than the probe takes) it gets the sub-query
     # and walks the cases in the page's order instead, finding a page of matches within a few rows.
-    # The limit counts rows, not cases (a case matching a word twice is two rows): only a probe that read every
-    # row has every case.
+    # Distinct cases, not rows: a case matching a word twice (word and key) is two rows, and a limit on rows
+    # could stop before a case it never read.
     matches = _name_case_ids(term, scope=scope)
-    rows = list(matches.values_list("case_id", flat=True)[:NAME_CASES_PROBE + 1])
-    return Q(pk__any_of=sorted(set(rows))) if len(rows) <= NAME_CASES_PROBE else Q(pk__in=matches)
+    ids = list(matches.order_by().values_list("case_id", flat=True).distinct()[:NAME_CASES_PROBE + 1])
+    return Q(pk__any_of=sorted(ids)) if len(ids) <= NAME_CASES_PROBE else Q(pk__in=matches)
 
 
 def filter_cases(qs: QuerySet, filters: dict, *, fuzzy: bool = False, scope: CaseScope | None = None) -> QuerySet:
