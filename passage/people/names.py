@@ -48,7 +48,6 @@ def phonetic_key(*parts: str) -> str:
     return " ".join(sorted({_token_key(t) for t in tokens if _token_key(t)}))
 
 
-
 # A folded word is also indexed by its prefixes from this length on, so "moh" finds Mohammed as the user types;
 # a shorter word matches only whole words (a prefix of one or two letters would match half the names).
 PREFIX_MIN = 3
@@ -79,13 +78,13 @@ def word_tokens(word: str) -> list[str]:
 # name_tokens in SQL (PostgreSQL), for filling CaseNameToken in bulk from the members' stored name keys: the
 # folded words are the words of search_key, the keys the words of phonetic_key (the set of the words' keys).
 # A test holds it to name_tokens.
-CASE_NAME_TOKENS_SQL = """
+CASE_NAME_TOKENS_SQL = f"""
     INSERT INTO cases_casenametoken (case_id, token, mission_id, work_post_id)
     SELECT c.id, t.token, min(c.mission_id), min(c.work_post_id)
     FROM cases_case c JOIN cases_casemember m ON m.case_id = c.id JOIN people_personname n ON n.person_id = m.person_id
     CROSS JOIN LATERAL (
         SELECT 'f' || left(w, k) FROM regexp_split_to_table(n.search_key, ' ') w,
-            generate_series(least(3, length(w)), least(length(w), 63)) k
+            generate_series(least({PREFIX_MIN}, length(w)), least(length(w), 63)) k
         WHERE w <> ''
         UNION ALL
         SELECT 'p' || left(x, 63) FROM regexp_split_to_table(n.phonetic_key, ' ') x WHERE x <> ''
