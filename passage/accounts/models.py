@@ -13,6 +13,9 @@ class Mission(models.Model):
     name = models.CharField(_("name"), max_length=120)
     country = CountryField(_("country"))
     is_host = models.BooleanField(_("host mission"), default=False)
+    # The airport the mission's movements staff work at: the default of the airport's board.
+    airport = models.ForeignKey("reference.Airport", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name=_("airport"))
 
     class Meta:
         ordering = ["-is_host", "name"]

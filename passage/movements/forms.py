@@ -290,8 +290,12 @@ class BoardForm(forms.Form):
     airport = forms.CharField(label=_("Airport"), max_length=3, required=False)
     day = forms.DateField(label=_("Day"), required=False, widget=DateInput)
 
+    def __init__(self, *args, default_airport: str = BOARD_AIRPORT, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_airport = default_airport
+
     def clean_airport(self):
-        code = validation.clean_code(self.cleaned_data.get("airport") or "") or BOARD_AIRPORT
+        code = validation.clean_code(self.cleaned_data.get("airport") or "") or self.default_airport
         airport = Airport.objects.filter(pk=code).first()
         if airport is None:
             raise forms.ValidationError(_("Unknown airport “%(code)s”.") % {"code": code})
@@ -308,6 +312,14 @@ class DeskStepForm(forms.Form):
 
 
 class DeskUndoForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class ArrivalConfirmForm(forms.Form):
+    """The actual time the passengers arrived, on the arrival airport's clock (empty: now); the host mission
+    confirming for the mission in the country of return says why (the service requires it then)."""
+
+    arrived_at = LocalDateTimeField(label=_("Arrived at (local time)"), required=False)
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 

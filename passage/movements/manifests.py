@@ -85,7 +85,7 @@ def manifest_rows(user, day: datetime.date, airport, flight: str | None = None) 
     """The departures of ``airport`` on the local ``day`` (only ``flight`` if given), a row per passenger that
     ``user`` may see: name as on the document, sex, year of birth, nationality, case number, booking reference,
     ticket number, special assistance, escort, documents and cash to hand over, and the desk state."""
-    board = airport_day(user, day, airport)
+    board = airport_day(user, day, airport, departures_only=True)
     flights = [f for f in board.departures if flight is None or f.flight_number == flight]
     person_ids = {bp.passenger.person_id for f in flights for b in f.bookings for bp in b.passengers
                   if bp.passenger.person_id}

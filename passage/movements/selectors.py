@@ -6,7 +6,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -17,8 +17,17 @@ from passage.people.models import TravelDocument
 from passage.reference.models import Airport
 
 from . import workflow
-from .enums import BookingStatus, DeskStep, ItineraryLeg, MovementKind, SpecialService
+from .enums import (
+    AssistanceKind,
+    AssistanceStatus,
+    BookingStatus,
+    DeskStep,
+    ItineraryLeg,
+    MovementKind,
+    SpecialService,
+)
 from .models import (
+    AssistanceRequest,
     Booking,
     CashContribution,
     CustodyEvent,
@@ -34,6 +43,32 @@ def bookings_visible_to(user) -> QuerySet[Booking]:
     if not user_can(user, Action.BOOKING_VIEW):
         return Booking.objects.none()
     return Booking.objects.filter(case__in=cases_visible_to(user))
+
+
+# The requests of another mission that let this mission's staff see the booking's passengers at its airport.
+_OPEN_REQUEST = (AssistanceStatus.REQUESTED, AssistanceStatus.CONFIRMED)
+
+
+def _requested_of(mission_id: int, kind: str) -> Exists:
+    return Exists(AssistanceRequest.objects.filter(booking=OuterRef("pk"), to_mission_id=mission_id, kind=kind,
+                                                   status__in=_OPEN_REQUEST))
+
+
+def destination_mission_q(user) -> Q | None:
+    """Bookings of other missions whose passengers ``user``'s mission receives: the case returns to the mission's
+    country, or the mission was asked to meet and assist them on arrival. None when the user may confirm no
+    arrival (``arrival.confirm``) or has no mission."""
+    mission = getattr(user, "mission", None)
+    if mission is None or not user_can(user, Action.ARRIVAL_CONFIRM):
+        return None
+    return ~Q(case__mission_id=mission.pk) & (Q(case__intended_destination=mission.country)
+                                             | _requested_of(mission.pk, AssistanceKind.MEET_AND_ASSIST))
+
+
+def is_destination_mission(user, booking: Booking) -> bool:
+    """Whether ``user``'s mission receives the passengers of ``booking`` (see ``destination_mission_q``)."""
+    q = destination_mission_q(user)
+    return q is not None and Booking.objects.filter(q, pk=booking.pk).exists()
 
 
 def booking_get_for_user(user, pk) -> Booking:
@@ -124,16 +159,33 @@ class BoardBooking:
 
 
 @dataclass
+class BoardReturn:
+    """A return case's booking arriving at (or connecting through) the board's airport: for the mission that
+    receives them there, or the host mission following its own cases. Only what meeting them needs: names,
+    special assistance, escorts, where the journey started and which mission sends them."""
+
+    booking: Booking
+    passengers: list[BoardPassenger]
+    escorts: list[str]
+    journey_from: str
+    own: bool
+    # Set by the board's view: whether the user may confirm the arrival, and on whose behalf.
+    can_confirm: bool = False
+
+
+@dataclass
 class BoardFlight:
     flight_number: str
     local_time: datetime.datetime
     other_airport: str
     bookings: list[BoardBooking] = field(default_factory=list)
     movements: list[Movement] = field(default_factory=list)
+    returns: list[BoardReturn] = field(default_factory=list)
 
     @property
     def passenger_count(self) -> int:
-        return sum(len(b.passengers) for b in self.bookings) + sum(len(m.passengers.all()) for m in self.movements)
+        return (sum(len(b.passengers) for b in self.bookings) + sum(len(m.passengers.all()) for m in self.movements)
+                + sum(len(r.passengers) for r in self.returns))
 
 
 @dataclass
@@ -145,6 +197,10 @@ class AirportDay:
     arrivals: list[BoardFlight]
 
 
+def ordered(flights: dict[tuple, BoardFlight]) -> list[BoardFlight]:
+    return sorted(flights.values(), key=lambda f: (f.local_time, f.flight_number))
+
+
 def day_bounds(day: datetime.date, tz_name: str) -> tuple[datetime.datetime, datetime.datetime]:
     """The UTC instants a local calendar day of an airport starts and ends (23 or 25 hours on a DST night)."""
     tz = zoneinfo.ZoneInfo(tz_name)
@@ -153,11 +209,72 @@ def day_bounds(day: datetime.date, tz_name: str) -> tuple[datetime.datetime, dat
     return start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
 
 
-def airport_day(user, day: datetime.date, airport: Airport | str) -> AirportDay:
+# No flight of an itinerary lasts longer: bounds the departure of a flight arriving in a window (index on it).
+LONGEST_FLIGHT = datetime.timedelta(hours=24)
+
+
+def _last_segment() -> Exists:
+    return ~Exists(Segment.objects.filter(itinerary=OuterRef("itinerary"), position__gt=OuterRef("position")))
+
+
+def _return_segments(user, airport: Airport, start, end) -> list[Segment]:
+    """The flights of return cases' journeys (current main itineraries, live or departed bookings) that arrive
+    at ``airport`` at the end of the journey, or leave it as a connection, between ``start`` and ``end``: of the
+    user's own cases (``bookings_visible_to``), and of other missions' cases the user's mission receives
+    (``destination_mission_q``) or was asked to assist in transit. Four queries."""
+    own = Q(pk__in=bookings_visible_to(user).values("pk"))
+    arriving_for, transit_for = own, own
+    if (destination := destination_mission_q(user)) is not None:
+        arriving_for = own | destination
+    if user.mission_id and user_can(user, Action.ASSISTANCE_RESPOND):
+        transit_for = own | (~Q(case__mission_id=user.mission_id) & _requested_of(user.mission_id,
+                                                                                     AssistanceKind.TRANSIT))
+    live = Booking.objects.exclude(status__in=(BookingStatus.CANCELLED, BookingStatus.NO_SHOW))
+    arriving = Q(destination_id=airport.pk, arrives_at__gte=start, arrives_at__lt=end,
+                 departs_at__gte=start - LONGEST_FLIGHT, departs_at__lt=end) & _last_segment() & Q(
+        itinerary__booking__in=live.filter(arriving_for))
+    connecting = Q(origin_id=airport.pk, position__gt=1, departs_at__gte=start, departs_at__lt=end,
+                   itinerary__booking__in=live.filter(transit_for))
+    return list(
+        Segment.objects.filter(itinerary__leg=ItineraryLeg.MAIN, itinerary__superseded_at__isnull=True)
+        .filter(arriving | connecting)
+        .select_related("itinerary__booking__case__mission")
+        .prefetch_related(
+            Prefetch("itinerary__booking__passengers",
+                     queryset=Passenger.objects.select_related("person", "escort__staff").prefetch_related(
+                         "assistance")),
+            "itinerary__booking__escorts__staff",
+            Prefetch("itinerary__segments", queryset=Segment.objects.filter(position=1), to_attr="first"),
+        ).order_by("arrives_at", "flight_number", "itinerary__booking_id"))
+
+
+def _assistance(passenger: Passenger) -> list[str]:
+    return [f"{a.code}: {SpecialService(a.code).label}" + (f" ({a.text})" if a.text else "")
+            for a in passenger.assistance.all()]
+
+
+def _board_return(user, segment: Segment) -> BoardReturn:
+    booking = segment.itinerary.booking
+    passengers = [BoardPassenger(passenger=p, name=workflow.person_label(p.person) if p.person_id else str(p.escort),
+                                 assistance=_assistance(p), is_escort=not p.person_id, documents=[], steps={},
+                                 open=[])
+                  for p in booking.passengers.all()]
+    first = segment.itinerary.first
+    return BoardReturn(booking=booking, passengers=passengers,
+                       escorts=[f"{e.get_kind_display()}: {e}" for e in booking.escorts.all()],
+                       journey_from=first[0].origin_id if first else segment.origin_id,
+                       own=booking.case.mission_id == user.mission_id)
+
+
+def airport_day(user, day: datetime.date, airport: Airport | str, *, departures_only: bool = False) -> AirportDay:
     """The board of one airport for one local day: departures (bookings whose first flight leaves the airport
     that day), transits (connecting flights leaving that day) and arrivals, grouped per flight and local time;
     per passenger their special assistance in plain words, escorts, documents to hand over (from custody), the
     desk state and what is still open; per booking the cash still to hand over.
+
+    Arrivals and transits include return cases' bookings arriving at the end of their journey or connecting
+    here (``BoardReturn``): the user's own, and other missions' that the user's mission receives.
+    ``departures_only`` (the manifest) leaves arrivals and transits out.
 
     A fixed number of queries whatever the number of passengers (prefetched; no query per row)."""
     if not isinstance(airport, Airport):
@@ -211,8 +328,7 @@ def airport_day(user, day: datetime.date, airport: Airport | str) -> AirportDay:
                     open_items.append(str(DeskStep.DOCUMENTS.label))
             board_passengers.append(BoardPassenger(
                 passenger=p, name=name, is_escort=not p.person_id, documents=documents, steps=steps,
-                assistance=[f"{a.code}: {SpecialService(a.code).label}" + (f" ({a.text})" if a.text else "")
-                            for a in p.assistance.all()],
+                assistance=_assistance(p),
                 open=open_items))
         cash = None
         if (c := approved.get(booking.case_id)) is not None and c.amount > cash_given:
@@ -223,6 +339,20 @@ def airport_day(user, day: datetime.date, airport: Airport | str) -> AirportDay:
 
     arrivals: dict[tuple, BoardFlight] = {}
     transits: dict[tuple, BoardFlight] = {}
+    if departures_only:
+        return AirportDay(airport=airport, day=day, departures=ordered(departures), transits=[], arrivals=[])
+    for segment in _return_segments(user, airport, start, end):
+        row = _board_return(user, segment)
+        if segment.destination_id == airport.pk and start <= segment.arrives_at < end:
+            local = segment.arrives_at.astimezone(tz)
+            arrivals.setdefault((segment.flight_number, local), BoardFlight(
+                flight_number=segment.flight_number, local_time=local,
+                other_airport=segment.origin_id)).returns.append(row)
+        else:
+            local = segment.departs_at.astimezone(tz)
+            transits.setdefault((segment.flight_number, local), BoardFlight(
+                flight_number=segment.flight_number, local_time=local,
+                other_airport=segment.destination_id)).returns.append(row)
     if user_can(user, Action.MOVEMENT_VIEW) and user.mission_id:
         movements = (Movement.objects.filter(mission_id=user.mission_id, airport=airport)
                      .filter(Q(arrives_at__gte=start, arrives_at__lt=end)
@@ -238,9 +368,6 @@ def airport_day(user, day: datetime.date, airport: Airport | str) -> AirportDay:
                 transits.setdefault((m.onward_flight_number, local), BoardFlight(
                     flight_number=m.onward_flight_number, local_time=local,
                     other_airport=m.onward_destination_id or "")).movements.append(m)
-
-    def ordered(flights):
-        return sorted(flights.values(), key=lambda f: (f.local_time, f.flight_number))
 
     return AirportDay(airport=airport, day=day, departures=ordered(departures), transits=ordered(transits),
                       arrivals=ordered(arrivals))

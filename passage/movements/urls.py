@@ -37,6 +37,7 @@ case_urlpatterns = [
 urlpatterns = [
     path("", lists.booking_list, name="booking-list"),
     path("airport/", board.airport_board, name="airport-board"),
+    path("arrivals/<int:booking_pk>/confirm/", board.arrival_confirm_view, name="arrival-confirm"),
     path("assistance/", lists.assistance_inbox, name="assistance-inbox"),
     path("assistance/<int:request_pk>/respond/", lists.assistance_respond_view, name="assistance-respond"),
     # Manifests of the airport's day (departures of a local day, or of one flight), for the gate.

@@ -79,9 +79,10 @@ def _next_id(model) -> int:
 
 def ensure_organisation(today: datetime.date) -> tuple[Org, list[User]]:
     missions = {}
-    for code, name, country, is_host in demo_org.MISSIONS:
+    for code, name, country, is_host, airport in demo_org.MISSIONS:
         missions[code], _ = Mission.objects.get_or_create(code=code, defaults={"name": name, "country": country,
-                                                                                "is_host": is_host})
+                                                                                "is_host": is_host,
+                                                                                "airport_id": airport})
     posts = {}
     for row in demo_org.host_work_posts():
         posts[row["code"]], _ = WorkPost.objects.get_or_create(code=row["code"], defaults={**row, "mission": missions["NL"]})

@@ -9,10 +9,10 @@ from passage.reference.enums import LocationKind, PartnerKind
 DEMO_PASSWORD = "passage-demo"
 
 MISSIONS = [
-    # code, name, country, is_host
-    ("NL", "Netherlands mission", "NL", True),
-    ("GE", "Georgia mission", "GE", False),
-    ("IQ", "Iraq mission", "IQ", False),
+    # code, name, country, is_host, airport (the board's default)
+    ("NL", "Netherlands mission", "NL", True, "AMS"),
+    ("GE", "Georgia mission", "GE", False, "TBS"),
+    ("IQ", "Iraq mission", "IQ", False, "BGW"),
 ]
 
 _RECEPTION_CENTRES = [

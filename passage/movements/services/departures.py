@@ -19,6 +19,7 @@ from passage.messaging.services import outbox_write
 
 from ..enums import BookingStatus, DeskStep
 from ..models import Booking, DeskEvent
+from ..selectors import is_destination_mission
 from ._base import B, _audit, _lock, _not_found, _require
 from .bookings import booking_transition
 from .desk import cash_approved, cash_handed_over, documents_due, passenger_label
@@ -112,14 +113,9 @@ def _arrival_scope(actor, booking_id: int) -> tuple[Booking, bool]:
     row = Booking.objects.filter(pk=booking_id).select_related("case").first()
     if row is None:
         raise _not_found()
-    case = row.case
-    mission = getattr(actor, "mission", None)
-    at_destination = (user_can(actor, Action.ARRIVAL_CONFIRM) and mission is not None
-                      and mission.pk != case.mission_id and case.intended_destination
-                      and mission.country == case.intended_destination)
-    if at_destination:
+    if is_destination_mission(actor, row):
         return row, False
-    if user_can(actor, Action.BOOKING_MANAGE) and cases_visible_to(actor).filter(pk=case.pk).exists():
+    if user_can(actor, Action.BOOKING_MANAGE) and cases_visible_to(actor).filter(pk=row.case_id).exists():
         return row, True
     raise _not_found()
 

@@ -12,6 +12,8 @@ import zoneinfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,18 +22,29 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from passage.accounts.models import Mission
 from passage.accounts.permissions import Action, user_can
+from passage.audit.enums import AuditAction
+from passage.audit.services import audit_record
 from passage.core.errors import ServiceError
 from passage.reference.models import Airport
 
 from .. import services
 from ..enums import BookingStatus
 from ..enums import DeskStep as S
-from ..forms import BOARD_AIRPORT, BoardForm, DepartureConfirmForm, DeskStepForm, DeskUndoForm
-from ..models import DeskEvent
-from ..selectors import airport_day
+from ..forms import (
+    BOARD_AIRPORT,
+    ArrivalConfirmForm,
+    BoardForm,
+    DepartureConfirmForm,
+    DeskStepForm,
+    DeskUndoForm,
+)
+from ..models import Booking, DeskEvent, Segment
+from ..selectors import airport_day, bookings_visible_to, destination_mission_q
 from ..services.desk import undo_window
 from .actions import _booking_for
+from .manifests import can_print_manifest
 
 # The taps offered per passenger, in the order the desk makes them.
 DESK_STEPS = (S.REPORTED, S.CHECKED_IN, S.DOCUMENTS, S.CASH, S.BOARDED, S.NO_SHOW)
@@ -39,20 +52,65 @@ DESK_OPEN = (BookingStatus.TICKETED, BookingStatus.CHECKED_IN)
 
 
 def can_see_board(user) -> bool:
-    """Movements staff run the desk; managers watch the day."""
-    return user_can(user, Action.DESK_RECORD) or user_can(user, Action.MOVEMENT_VIEW)
+    """Movements staff run the desk; managers watch the day; the mission in the country of return meets the
+    passengers arriving there."""
+    return any(user_can(user, a) for a in (Action.DESK_RECORD, Action.MOVEMENT_VIEW, Action.ARRIVAL_CONFIRM))
 
 
-def _board_choice(data) -> tuple:
+def home_airport(user) -> str:
+    """The board's default: the airport of the user's mission (the host mission's hub if none is set)."""
+    mission = getattr(user, "mission", None)
+    return (mission.airport_id if mission is not None else None) or BOARD_AIRPORT
+
+
+def _board_choice(data, user) -> tuple:
     """The airport and the local day asked for; the defaults where the input is missing or wrong."""
-    form = BoardForm(data)
+    form = BoardForm(data, default_airport=home_airport(user))
     form.is_valid()
     airport = form.cleaned_data.get("airport")
     if airport is None:
-        airport = Airport.objects.get(pk=BOARD_AIRPORT)
+        airport = Airport.objects.get(pk=home_airport(user))
     tz = zoneinfo.ZoneInfo(airport.tz)
     today = timezone.now().astimezone(tz).date()
     return form, airport, form.cleaned_data.get("day") or today, today
+
+
+def _arrival_rows(board, user) -> None:
+    """Per arriving return case whether the user may confirm the arrival: the receiving mission does
+    (``arrival.confirm``), the host mission does on its behalf (``booking.manage``, with a reason); only once the
+    booking departed and until the arrival is confirmed."""
+    for flight in board.arrivals:
+        for row in flight.returns:
+            allowed = user_can(user, Action.BOOKING_MANAGE) if row.own else user_can(user, Action.ARRIVAL_CONFIRM)
+            row.can_confirm = (allowed and row.booking.status == BookingStatus.DEPARTED
+                               and row.booking.arrived_at is None)
+
+
+def _audit_other_missions(request, board) -> None:
+    """The passengers of another mission's cases on the board (those the user's mission receives or assists in
+    transit) are a read across missions: one audit row per board shown, naming the bookings."""
+    others = sorted({r.booking.pk for f in (*board.arrivals, *board.transits) for r in f.returns if not r.own})
+    if others:
+        audit_record(actor=request.user, action=AuditAction.READ, object_type="movements.board",
+                     object_id=f"{board.airport.pk}/{board.day.isoformat()}", mission_id=request.user.mission_id,
+                     summary=f"airport board {board.airport.pk} {board.day.isoformat()}: passengers of "
+                             f"{len(others)} booking(s) of other missions",
+                     changes={"bookings": others})
+
+
+def board_airports(user, today: datetime.date, current: Airport) -> list[Airport]:
+    """The airports offered on the board: the missions' airports and those of the user's bookings in the weeks
+    around today (one query each; any other IATA code can still be typed)."""
+    codes = set(Mission.objects.exclude(airport__isnull=True).values_list("airport_id", flat=True))
+    codes |= {BOARD_AIRPORT, current.pk}
+    start = datetime.datetime.combine(today - datetime.timedelta(days=7), datetime.time(0), tzinfo=datetime.UTC)
+    end = start + datetime.timedelta(days=45)
+    near = (Segment.objects.filter(departs_at__gte=start, departs_at__lt=end,
+                                   itinerary__booking__in=bookings_visible_to(user))
+            .values_list("origin_id", "destination_id").distinct()[:500])
+    for origin, destination in near:
+        codes |= {origin, destination}
+    return list(Airport.objects.filter(pk__in=codes).order_by("iata"))
 
 
 def _desk_rows(board, user) -> None:
@@ -76,21 +134,30 @@ def _desk_rows(board, user) -> None:
                                    "undoable": row.desk_open and event is not None and event.at > cutoff})
 
 
-def board_context(request, data, **extra) -> dict:
-    form, airport, day, today = _board_choice(data)
-    board = airport_day(request.user, day, airport)
+def board_context(request, data, *, fragment: bool = False, **extra) -> dict:
+    form, airport, day, today = _board_choice(data, request.user)
+    # The read and its audit row (passengers of other missions' cases) in one transaction.
+    with transaction.atomic():
+        board = airport_day(request.user, day, airport)
+        _audit_other_missions(request, board)
     _desk_rows(board, request.user)
+    _arrival_rows(board, request.user)
     query = urlencode({"airport": airport.pk, "day": day.isoformat()})
-    return {"form": form, "board": board, "airport": airport, "day": day, "today": today,
-            "tomorrow": today + datetime.timedelta(days=1), "query": query,
-            "board_url": reverse("airport-board") + "?" + query, "now": timezone.now(), **extra}
+    context = {"form": form, "board": board, "airport": airport, "day": day, "today": today,
+               "tomorrow": today + datetime.timedelta(days=1), "query": query,
+               "board_url": reverse("airport-board") + "?" + query, "now": timezone.now(),
+               "can_print": can_print_manifest(request.user), **extra}
+    if not fragment:  # the choice of airports is outside the polled fragment
+        context["airports"] = board_airports(request.user, today, airport)
+    return context
 
 
 def render_board(request, data, *, status=200, **extra):
     template = "movements/airport_board.html"
-    if request.htmx and not request.htmx.history_restore_request:
+    fragment = bool(request.htmx and not request.htmx.history_restore_request)
+    if fragment:
         template += "#board-panel"
-    return render(request, template, board_context(request, data, **extra), status=status)
+    return render(request, template, board_context(request, data, fragment=fragment, **extra), status=status)
 
 
 @require_GET
@@ -113,7 +180,7 @@ def _answer(request, *, error: ServiceError | None = None, target: str = "", suc
         messages.success(request, success)
     else:
         messages.error(request, " ".join([error.message, *error.field_errors.values(), *error.details]))
-    _form, airport, day, _today = _board_choice(request.POST)
+    _form, airport, day, _today = _board_choice(request.POST, request.user)
     return redirect(reverse("airport-board") + "?" + urlencode({"airport": airport.pk, "day": day.isoformat()}))
 
 
@@ -167,7 +234,7 @@ def departure_confirm_view(request, pk, booking_pk):
     form = DepartureConfirmForm(request.POST)
     if not form.is_valid():
         return _answer(request, error=_form_error(form), target=target)
-    _form, airport, _day, _today = _board_choice(request.POST)
+    _form, airport, _day, _today = _board_choice(request.POST, request.user)
     departed_at = form.cleaned_data["departed_at"]
     if departed_at is not None:
         departed_at = departed_at.replace(tzinfo=zoneinfo.ZoneInfo(airport.tz))
@@ -176,6 +243,35 @@ def departure_confirm_view(request, pk, booking_pk):
     except ServiceError as exc:
         return _answer(request, error=exc, target=target)
     return _answer(request, success=_("Departure of booking %(ref)s confirmed.") % {
+        "ref": booking.reference or booking.pk})
+
+
+@require_POST
+def arrival_confirm_view(request, booking_pk):
+    """The receiving mission (or the host mission on its behalf, with a reason) confirms the passengers of a
+    return case arrived. The booking is found only among those the user's board shows: 404 otherwise."""
+    if not can_see_board(request.user):
+        raise PermissionDenied
+    scope = Q(pk__in=bookings_visible_to(request.user).values("pk"))
+    if (destination := destination_mission_q(request.user)) is not None:
+        scope |= destination
+    booking = Booking.objects.filter(scope, pk=booking_pk).select_related("case").first()
+    if booking is None:
+        raise Http404("No such booking")
+    target = f"arrival-{booking.pk}"
+    form = ArrivalConfirmForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, error=_form_error(form), target=target)
+    _form, airport, _day, _today = _board_choice(request.POST, request.user)
+    arrived_at = form.cleaned_data["arrived_at"]
+    if arrived_at is not None:
+        arrived_at = arrived_at.replace(tzinfo=zoneinfo.ZoneInfo(airport.tz))
+    try:
+        services.arrival_confirm(actor=request.user, booking=booking, arrived_at=arrived_at,
+                                 reason=form.cleaned_data["reason"])
+    except ServiceError as exc:
+        return _answer(request, error=exc, target=target)
+    return _answer(request, success=_("Arrival of booking %(ref)s confirmed.") % {
         "ref": booking.reference or booking.pk})
 
 
