@@ -323,6 +323,16 @@ class ArrivalConfirmForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
+class BookingNoShowForm(forms.Form):
+    """Nobody of the booking showed: why, and where the case goes (ready to depart, to be rebooked, by default)."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    case_status = forms.ChoiceField(
+        label=_("The case goes to"), required=False,
+        choices=[(s.value, s.label) for s in CaseStatus if s in workflow.CASE_AFTER_RELEASE])
+    review_on = forms.DateField(label=_("Review on (if on hold)"), required=False, widget=DateInput)
+
+
 class DepartureConfirmForm(forms.Form):
     """The actual time the flight left, on the airport's clock (empty: now)."""
 

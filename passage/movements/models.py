@@ -484,10 +484,15 @@ class CashContribution(models.Model):
 class DeskEvent(models.Model):
     """One step the desk recorded for one passenger on the day (``DeskStep``), with who and when. An undo is a
     row of its own (step "undo", ``undoes`` the step) and stamps ``undone_at`` on the step it undoes: nothing
-    is deleted. A passenger's desk state is their steps not undone."""
+    is deleted. A passenger's desk state is their steps not undone on the booking's current journey.
+
+    Each step belongs to the version of the journey (``itinerary``) the passenger reported for: after a no-show
+    and a rebooking the desk starts afresh on the new flights, and the missed day's steps stay as they were."""
 
     booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="desk_events")
     passenger = models.ForeignKey(Passenger, on_delete=models.PROTECT, related_name="desk_events")
+    itinerary = models.ForeignKey(Itinerary, on_delete=models.PROTECT, related_name="desk_events",
+                                  verbose_name=_("journey"))
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
     step = models.CharField(_("step"), max_length=12, choices=DeskStep.choices)
     amount = models.DecimalField(_("amount"), null=True, blank=True, **MONEY)
@@ -501,10 +506,10 @@ class DeskEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         constraints = [
-            # A step stands at most once per passenger; after an undo it may be recorded again.
-            models.UniqueConstraint(fields=["passenger", "step"],
+            # A step stands at most once per passenger and journey; after an undo it may be recorded again.
+            models.UniqueConstraint(fields=["passenger", "itinerary", "step"],
                                     condition=models.Q(undone_at__isnull=True) & ~models.Q(step="undo"),
-                                    name="desk_step_once"),
+                                    name="desk_step_once_per_journey"),
         ]
         verbose_name = _("desk step")
         verbose_name_plural = _("desk steps")

@@ -312,7 +312,8 @@ def airport_day(user, day: datetime.date, airport: Airport | str, *, departures_
         board_passengers = []
         cash_given = Decimal("0")
         for p in booking.passengers.all():
-            steps = {e.step: e for e in p.desk_events.all()}
+            # The desk's steps on this journey: after a rebooking, the missed day's steps are history.
+            steps = {e.step: e for e in p.desk_events.all() if e.itinerary_id == segment.itinerary_id}
             if DeskStep.CASH in steps:
                 cash_given += steps[DeskStep.CASH].amount or Decimal("0")
             held = docs.get(p.person_id, []) if p.person_id else []

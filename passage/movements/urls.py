@@ -32,6 +32,7 @@ case_urlpatterns = [
     path("bookings/<int:booking_pk>/passengers/<int:passenger_pk>/desk/", board.desk_step_view, name="desk-step"),
     path("bookings/<int:booking_pk>/desk/<int:event_pk>/undo/", board.desk_undo_view, name="desk-undo"),
     path("bookings/<int:booking_pk>/departure/", board.departure_confirm_view, name="departure-confirm"),
+    path("bookings/<int:booking_pk>/no-show/", board.booking_no_show_view, name="booking-no-show"),
 ]
 
 urlpatterns = [

@@ -54,7 +54,8 @@ def case_b_full(case_b, counsellor_b):
                                                    requested_at=booking.requested_at)
     # A step at the airport's desk (the undo route).
     desk_event = DeskEvent.objects.create(booking=booking, passenger=passenger, mission_id=booking.mission_id,
-                                          step="reported", at=timezone.now(), by=counsellor_b)
+                                          itinerary=segment.itinerary, step="reported", at=timezone.now(),
+                                          by=counsellor_b)
     return {
         "case": case_b, "person": person, "outcome_pk": check.outcomes.first().pk,
         "vulnerability_pk": case_b.vulnerabilities.get().pk, "consent_pk": consent.pk,

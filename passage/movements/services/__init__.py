@@ -12,7 +12,7 @@ from .bookings import booking_request, booking_transition, booking_update
 from .charters import CHARTER_MOVES, charter_create, charter_transition
 from .custody import document_hand_over, document_receive, document_store
 from .departures import arrival_confirm, departure_confirm
-from .desk import cash_contribution_approve, desk_step_record, desk_step_undo
+from .desk import booking_no_show, cash_contribution_approve, desk_step_record, desk_step_undo
 from .itineraries import SegmentInput, itinerary_set, segment_time_change
 from .passengers import (
     document_confirmation_record,
@@ -38,6 +38,7 @@ __all__ = [
     "assistance_request",
     "assistance_request_respond",
     "assistance_request_withdraw",
+    "booking_no_show",
     "booking_request",
     "booking_transition",
     "booking_update",

@@ -22,7 +22,7 @@ from ..models import Booking, DeskEvent
 from ..selectors import is_destination_mission
 from ._base import B, _audit, _lock, _not_found, _require
 from .bookings import booking_transition
-from .desk import cash_approved, cash_handed_over, documents_due, passenger_label
+from .desk import cash_approved, cash_handed_over, documents_due, journey_id, passenger_label
 
 
 def _when(value: datetime.datetime | None, field: str, not_before: datetime.datetime | None = None):
@@ -45,7 +45,8 @@ def departure_blockers(booking: Booking) -> list[str]:
     contribution approved for the case has been handed over."""
     passengers = list(booking.passengers.select_related("person", "escort__staff").order_by("pk"))
     steps: dict[int, set[str]] = {}
-    for passenger_id, step in DeskEvent.objects.filter(booking=booking, undone_at__isnull=True).exclude(
+    for passenger_id, step in DeskEvent.objects.filter(booking=booking, itinerary_id=journey_id(booking),
+                                                       undone_at__isnull=True).exclude(
             step=DeskStep.UNDO).values_list("passenger_id", "step"):
         steps.setdefault(passenger_id, set()).add(step)
     travelling = [p for p in passengers if DeskStep.NO_SHOW not in steps.get(p.pk, set())]

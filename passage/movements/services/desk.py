@@ -17,14 +17,15 @@ from django.utils.translation import gettext as _
 from passage.accounts.permissions import Action
 from passage.audit.enums import AuditAction
 from passage.audit.services import audit_record
+from passage.cases.enums import CaseStatus
 from passage.cases.models import Case
 from passage.core.errors import ServiceError, TransitionRefused
 from passage.people.enums import Custody
 from passage.people.models import TravelDocument
 
 from .. import validation, workflow
-from ..enums import BookingStatus, CustodyParty, DeskStep
-from ..models import Booking, CashContribution, CustodyEvent, DeskEvent, Passenger
+from ..enums import BookingStatus, CustodyParty, DeskStep, ItineraryLeg
+from ..models import Booking, CashContribution, CustodyEvent, DeskEvent, Itinerary, Passenger
 from . import custody
 from ._base import B, _audit, _bump, _check_lengths, _lock, _lock_case, _not_found, _refuse, _require
 from .bookings import booking_transition
@@ -52,9 +53,16 @@ def passenger_label(passenger: Passenger) -> str:
     return workflow.person_label(passenger.person) if passenger.person_id else str(passenger.escort)
 
 
-def active_steps(passenger: Passenger) -> dict[str, DeskEvent]:
-    return {e.step: e for e in DeskEvent.objects.filter(passenger=passenger, undone_at__isnull=True)
-            .exclude(step=S.UNDO)}
+def journey_id(booking: Booking) -> int | None:
+    """The booking's current main journey: the desk's steps belong to it (a rebooking starts afresh)."""
+    return (Itinerary.objects.filter(booking=booking, leg=ItineraryLeg.MAIN, superseded_at__isnull=True)
+            .values_list("pk", flat=True).first())
+
+
+def active_steps(passenger: Passenger, itinerary_id: int | None) -> dict[str, DeskEvent]:
+    """The passenger's steps on the journey ``itinerary_id`` that are not undone."""
+    return {e.step: e for e in DeskEvent.objects.filter(passenger=passenger, itinerary_id=itinerary_id,
+                                                        undone_at__isnull=True).exclude(step=S.UNDO)}
 
 
 def documents_due(person_ids) -> dict[int, list[TravelDocument]]:
@@ -145,7 +153,10 @@ def desk_step_record(
     if booking.status not in _DESK_OPEN:
         raise ServiceError(_("This booking is “%(status)s”: the desk records steps only for a booking that is "
                              "ticketed or checked in.") % {"status": BookingStatus(booking.status).label})
-    steps = active_steps(passenger)
+    itinerary_id = journey_id(booking)
+    if itinerary_id is None:
+        raise ServiceError(_("This booking has no flights: the desk records steps on a booked journey."))
+    steps = active_steps(passenger, itinerary_id)
     if step in steps:
         raise ServiceError(_("“%(step)s” is already recorded for %(name)s.") % {"step": S(step).label, "name": name})
     if S.NO_SHOW in steps:
@@ -196,7 +207,7 @@ def desk_step_record(
     if step == S.CHECKED_IN and booking.status == B.TICKETED:
         booking = booking_transition(actor=actor, booking=booking.pk, to_status=B.CHECKED_IN)
     event = DeskEvent.objects.create(
-        booking=booking, passenger=passenger, mission_id=booking.mission_id, step=step,
+        booking=booking, passenger=passenger, mission_id=booking.mission_id, itinerary_id=itinerary_id, step=step,
         amount=Decimal(amount) if step == S.CASH else None, currency=currency if step == S.CASH else "",
         reason=reason, at=now, by=actor)
     case = Case.objects.get(pk=booking.case_id)
@@ -233,10 +244,13 @@ def desk_step_undo(*, actor, event: DeskEvent | int, reason: str = "") -> DeskEv
             "status": BookingStatus(booking.status).label})
     now = _now()
     minutes = settings.DESK_UNDO_SECONDS // 60
+    if event.itinerary_id != journey_id(booking):
+        raise ServiceError(_("This step was recorded for an earlier version of the flights and can no longer be "
+                             "undone."))
     if now - event.at > undo_window():
         raise ServiceError(_("“%(step)s” for %(name)s was recorded more than %(minutes)s minutes ago and can no "
                              "longer be undone.") % {"step": S(event.step).label, "name": name, "minutes": minutes})
-    steps = active_steps(passenger)
+    steps = active_steps(passenger, event.itinerary_id)
     blocking = [s for s in _DEPENDENTS[event.step] if s in steps]
     if blocking:
         raise ServiceError(_("Undo “%(later)s” for %(name)s first.") % {"later": S(blocking[0]).label,
@@ -248,7 +262,7 @@ def desk_step_undo(*, actor, event: DeskEvent | int, reason: str = "") -> DeskEv
     event.undone_at = now
     event.save(update_fields=["undone_at"])
     undo = DeskEvent.objects.create(booking=booking, passenger=passenger, mission_id=booking.mission_id,
-                                    step=S.UNDO, undoes=event, reason=reason, at=now, by=actor)
+                                    itinerary_id=event.itinerary_id, step=S.UNDO, undoes=event, reason=reason, at=now, by=actor)
     case = Case.objects.get(pk=booking.case_id)
     for handed in CustodyEvent.objects.filter(desk_event=event).order_by("pk"):
         doc = TravelDocument.objects.select_for_update().get(pk=handed.document_id)
@@ -258,3 +272,33 @@ def desk_step_undo(*, actor, event: DeskEvent | int, reason: str = "") -> DeskEv
            summary=f"desk: {event.step} undone", changes={"undone_at": [None, now.isoformat()],
                                                           "reason": [None, reason] if reason else None})
     return undo
+
+
+@transaction.atomic
+def booking_no_show(*, actor, booking: Booking | int, reason: str, case_status: str = CaseStatus.READY_TO_DEPART,
+                    review_on: datetime.date | None = None, version: int | None = None) -> Booking:
+    """Nobody of the booking travelled on its flights: the booking moves to "no-show" with the reason
+    (``booking_transition``), and the case leaves "booked" for ``case_status``: ready to depart, to be rebooked
+    (a new version of the flights, then booked again), or preparation, on hold (``review_on``) or withdrawn.
+
+    Refused, naming them, while a passenger of the current flights is not recorded at the desk as not showing
+    (a passenger who did show travels: the others' departure is confirmed instead). Side effects: those of
+    ``booking_transition`` (status history, audit, the case's move); the desk's steps stay as they were.
+    """
+    _require(actor, Action.DESK_RECORD)
+    _require(actor, Action.BOOKING_MANAGE)
+    locked = _lock(actor, booking, version)
+    if locked.status not in _DESK_OPEN:
+        raise TransitionRefused(_("The booking cannot be recorded as a no-show. Missing:"), details=[
+            _("The booking is “%(status)s”: a no-show is recorded for a booking that is ticketed or checked in.")
+            % {"status": BookingStatus(locked.status).label}])
+    itinerary_id = journey_id(locked)
+    absent = set(DeskEvent.objects.filter(booking=locked, itinerary_id=itinerary_id, step=S.NO_SHOW,
+                                          undone_at__isnull=True).values_list("passenger_id", flat=True))
+    showed = [passenger_label(p) for p in locked.passengers.select_related("person", "escort__staff").order_by("pk")
+              if p.pk not in absent]
+    if showed:
+        raise TransitionRefused(_("The booking cannot be recorded as a no-show. Missing:"), details=[
+            _("%(name)s is not recorded at the desk as not showing.") % {"name": name} for name in showed])
+    return booking_transition(actor=actor, booking=locked.pk, to_status=B.NO_SHOW, reason=reason,
+                              case_status=case_status, review_on=review_on)

@@ -331,3 +331,81 @@ def test_factories_build_the_airport_days_rows(db):
     assert CustodyEventFactory().custody == Custody.WITH_ORGANISATION
     assert str(CashContributionFactory()) == "300 EUR"
     assert MovementPassengerFactory().movement.kind == "arrival"
+
+
+def test_a_booking_is_a_no_show_only_when_nobody_showed_and_the_case_is_free_to_rebook(movements_officer, ticketed):
+    nino, luka = passengers(ticketed)
+    services.desk_step_record(actor=movements_officer, passenger=nino, step=S.NO_SHOW, reason="Ill at home")
+    with pytest.raises(TransitionRefused) as exc:
+        services.booking_no_show(actor=movements_officer, booking=ticketed, reason="Family did not come")
+    assert (exc.value.message, exc.value.details) == (
+        "The booking cannot be recorded as a no-show. Missing:",
+        ["BERIDZE Luka is not recorded at the desk as not showing."])
+    assert fresh(ticketed).status == B.TICKETED
+    services.desk_step_record(actor=movements_officer, passenger=luka, step=S.NO_SHOW, reason="Ill at home")
+    with pytest.raises(TransitionRefused) as exc:
+        services.booking_no_show(actor=movements_officer, booking=ticketed, reason="")
+    assert exc.value.details == ["A reason."]
+    booking = services.booking_no_show(actor=movements_officer, booking=ticketed, reason="Ill at home")
+    assert booking.status == B.NO_SHOW
+    assert list(booking.status_changes.values_list("from_status", "to_status", "reason"))[-1] == (
+        B.TICKETED, B.NO_SHOW, "Ill at home")
+    assert Case.objects.get(pk=ticketed.case_id).status == CaseStatus.READY_TO_DEPART
+    with pytest.raises(TransitionRefused) as exc:
+        services.booking_no_show(actor=movements_officer, booking=ticketed, reason="Again")
+    assert exc.value.details == ["The booking is “No-show”: a no-show is recorded for a booking that is ticketed "
+                                 "or checked in."]
+
+
+def test_a_no_show_can_close_the_case_and_needs_the_right_to_book(movements_officer, ticketed, counsellor_a):
+    for p in passengers(ticketed):
+        services.desk_step_record(actor=movements_officer, passenger=p, step=S.NO_SHOW, reason="Left the country")
+    with pytest.raises(ServiceError) as exc:
+        services.booking_no_show(actor=counsellor_a, booking=ticketed, reason="Left the country")
+    assert exc.value.message == "You are not allowed to do this."
+    services.booking_no_show(actor=movements_officer, booking=ticketed, reason="Left the country",
+                             case_status=CaseStatus.WITHDRAWN)
+    assert Case.objects.get(pk=ticketed.case_id).status == CaseStatus.WITHDRAWN
+
+
+def test_after_a_no_show_the_rebooked_flights_start_the_desk_afresh(movements_officer, ticketed):
+    from passage.movements.selectors import airport_day
+    from passage.movements.tests.conftest import journey, travel_day
+
+    nino, luka = passengers(ticketed)
+    for p in (nino, luka):
+        services.desk_step_record(actor=movements_officer, passenger=p, step=S.REPORTED)
+        services.desk_step_record(actor=movements_officer, passenger=p, step=S.NO_SHOW, reason="Missed the train")
+    missed = list(DeskEvent.objects.filter(booking=ticketed).values_list("pk", "itinerary_id", "step"))
+    services.booking_no_show(actor=movements_officer, booking=ticketed, reason="Missed the train")
+    old = ticketed.itineraries.get()
+    new = services.itinerary_set(actor=movements_officer, booking=ticketed, segments=journey(travel_day(8)),
+                                 reason="Rebooked after the no-show")
+    services.booking_transition(actor=movements_officer, booking=ticketed, to_status=B.BOOKED)
+    services.booking_transition(actor=movements_officer, booking=ticketed, to_status=B.TICKETED)
+    # The missed day's steps stay as they were, on the old flights; the new flights have none yet.
+    assert list(DeskEvent.objects.filter(booking=ticketed).values_list("pk", "itinerary_id", "step")) == missed
+    assert {i for _, i, _ in missed} == {old.pk}
+    assert desk.active_steps(nino, new.pk) == {}
+    services.desk_step_record(actor=movements_officer, passenger=nino, step=S.REPORTED)
+    event = services.desk_step_record(actor=movements_officer, passenger=nino, step=S.CHECKED_IN)
+    assert event.itinerary_id == new.pk and fresh(ticketed).status == B.CHECKED_IN
+    # The board of the missed day no longer lists them; the new day's board does, with the new steps only.
+    assert airport_day(movements_officer, travel_day(), "AMS").departures == []
+    [flight] = airport_day(movements_officer, travel_day(8), "AMS").departures
+    [row] = flight.bookings
+    assert [sorted(p.steps) for p in row.passengers] == [[S.CHECKED_IN, S.REPORTED], []]
+
+
+def test_a_step_of_an_earlier_version_of_the_flights_cannot_be_undone(movements_officer, ticketed):
+    from passage.movements.tests.conftest import journey, travel_day
+
+    nino = passengers(ticketed)[0]
+    reported = services.desk_step_record(actor=movements_officer, passenger=nino, step=S.REPORTED)
+    services.itinerary_set(actor=movements_officer, booking=ticketed, segments=journey(travel_day(9)),
+                           reason="Airline cancelled the flight")
+    with pytest.raises(ServiceError) as exc:
+        services.desk_step_undo(actor=movements_officer, event=reported)
+    assert exc.value.message == ("This step was recorded for an earlier version of the flights and can no longer "
+                                 "be undone.")
+    assert DeskEvent.objects.get(pk=reported.pk).undone_at is None

@@ -234,3 +234,61 @@ def test_the_board_fragment_takes_as_many_queries_for_60_passengers_as_for_6(
         response = desk_client.get(board_url(big), **HTMX)
     assert text(response).count("FAMILY19") >= 3
     assert len(many) == len(few)
+
+
+def test_nobody_showed_the_booking_is_recorded_a_no_show_on_the_board_and_can_be_rebooked(
+    desk_client, ticketed
+):
+    nino, luka = passengers(ticketed)
+    url = reverse("booking-no-show", args=[ticketed.case_id, ticketed.pk])
+    tap(desk_client, nino, S.NO_SHOW, reason="Ill at home")
+    assert f'id="no-show-{ticketed.pk}"' not in text(desk_client.get(board_url(), **HTMX))
+    # Refused while Luka is not recorded as absent: the service's message, nothing stored.
+    page = text(desk_client.post(url, {**where(), "reason": "Ill at home"}, **HTMX))
+    assert "BERIDZE Luka is not recorded at the desk as not showing." in page
+    assert Booking.objects.get(pk=ticketed.pk).status == B.TICKETED
+    page = text(tap(desk_client, luka, S.NO_SHOW, reason="Ill at home"))
+    # Offered once nobody showed, with the desk's reason filled in and the case back to ready to depart.
+    assert f'id="no-show-{ticketed.pk}"' in page and f'id="depart-{ticketed.pk}"' not in page
+    assert f'id="no-show-reason-{ticketed.pk}" name="reason" maxlength="300" value="Ill at home"' in page
+    page = text(desk_client.post(url, {**where(), "reason": " ", "case_status": "ready_to_depart"}, **HTMX))
+    assert "The booking cannot move to “No-show” yet. Missing:" in page and "A reason." in page
+    assert Booking.objects.get(pk=ticketed.pk).status == B.TICKETED
+    response = desk_client.post(url, {**where(), "reason": "Ill at home", "case_status": "ready_to_depart"})
+    assert response.status_code == 302 and response.url == board_url()
+    assert "Booking K7Q2XB recorded as a no-show." in text(desk_client.get(response.url))
+    booking = Booking.objects.get(pk=ticketed.pk)
+    assert (booking.status, booking.status_changes.last().reason) == (B.NO_SHOW, "Ill at home")
+    assert Case.objects.get(pk=ticketed.case_id).status == CaseStatus.READY_TO_DEPART
+    # The journey offers the rebooking: new flights, then booked again.
+    journey = text(desk_client.get(reverse("journey", args=[ticketed.case_id])))
+    assert 'id="itinerary-set"' in journey and 'id="booking-move-booked"' in journey
+
+
+def test_a_no_show_on_hold_needs_a_review_date_and_a_bad_date_is_refused(desk_client, ticketed):
+    for p in passengers(ticketed):
+        tap(desk_client, p, S.NO_SHOW, reason="Hospitalised")
+    url = reverse("booking-no-show", args=[ticketed.case_id, ticketed.pk])
+    page = text(desk_client.post(url, {**where(), "reason": "Hospitalised", "case_status": "on_hold",
+                                       "review_on": "31-31-2026"}, **HTMX))
+    assert 'id="desk-error"' in page and "Enter a valid date." in page
+    assert Booking.objects.get(pk=ticketed.pk).status == B.TICKETED
+    review = (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
+    desk_client.post(url, {**where(), "reason": "Hospitalised", "case_status": "on_hold", "review_on": review},
+                     **HTMX)
+    case = Case.objects.get(pk=ticketed.case_id)
+    assert (case.status, case.on_hold_review_on.isoformat()) == (CaseStatus.ON_HOLD, review)
+
+
+def test_a_manager_sees_no_no_show_form_and_is_refused(client, ticketed, movements_officer, mission):
+    from passage.testing.factories import UserFactory
+
+    for p in passengers(ticketed):
+        services.desk_step_record(actor=movements_officer, passenger=p, step=S.NO_SHOW, reason="Did not come")
+    manager = UserFactory(mission=mission, role="manager")
+    client.force_login(manager)
+    assert f'id="no-show-{ticketed.pk}"' not in text(client.get(board_url()))
+    response = client.post(reverse("booking-no-show", args=[ticketed.case_id, ticketed.pk]),
+                           {**where(), "reason": "Did not come"})
+    assert response.status_code == 403
+    assert Booking.objects.get(pk=ticketed.pk).status == B.TICKETED

@@ -26,6 +26,7 @@ from passage.accounts.models import Mission
 from passage.accounts.permissions import Action, user_can
 from passage.audit.enums import AuditAction
 from passage.audit.services import audit_record
+from passage.cases.enums import CaseStatus
 from passage.core.errors import ServiceError
 from passage.reference.models import Airport
 
@@ -36,6 +37,7 @@ from ..forms import (
     BOARD_AIRPORT,
     ArrivalConfirmForm,
     BoardForm,
+    BookingNoShowForm,
     DepartureConfirmForm,
     DeskStepForm,
     DeskUndoForm,
@@ -122,6 +124,12 @@ def _desk_rows(board, user) -> None:
             row.desk_open = can_desk and row.booking.status in DESK_OPEN
             row.can_depart = (can_desk and user_can(user, Action.BOOKING_MANAGE)
                               and row.booking.status == BookingStatus.CHECKED_IN)
+            # Nobody showed: the booking is recorded as a no-show (then rebooked, or the case closed).
+            absent = [p.steps[S.NO_SHOW] for p in row.passengers if S.NO_SHOW in p.steps]
+            row.can_no_show = (row.desk_open and user_can(user, Action.BOOKING_MANAGE) and bool(row.passengers)
+                               and len(absent) == len(row.passengers))
+            row.can_depart = row.can_depart and not row.can_no_show
+            row.no_show_reason = "; ".join(dict.fromkeys(e.reason for e in absent if e.reason))
             for p in row.passengers:
                 p.desk = []
                 for step in DESK_STEPS:
@@ -146,7 +154,8 @@ def board_context(request, data, *, fragment: bool = False, **extra) -> dict:
     context = {"form": form, "board": board, "airport": airport, "day": day, "today": today,
                "tomorrow": today + datetime.timedelta(days=1), "query": query,
                "board_url": reverse("airport-board") + "?" + query, "now": timezone.now(),
-               "can_print": can_print_manifest(request.user), **extra}
+               "can_print": can_print_manifest(request.user),
+               "case_statuses": BookingNoShowForm.base_fields["case_status"].choices, **extra}
     if not fragment:  # the choice of airports is outside the polled fragment
         context["airports"] = board_airports(request.user, today, airport)
     return context
@@ -272,6 +281,25 @@ def arrival_confirm_view(request, booking_pk):
     except ServiceError as exc:
         return _answer(request, error=exc, target=target)
     return _answer(request, success=_("Arrival of booking %(ref)s confirmed.") % {
+        "ref": booking.reference or booking.pk})
+
+
+@require_POST
+def booking_no_show_view(request, pk, booking_pk):
+    booking = _booking_for(request, pk, booking_pk, Action.DESK_RECORD)
+    _require_manage(request.user)
+    target = f"booking-{booking.pk}"
+    form = BookingNoShowForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, error=_form_error(form), target=target)
+    data = form.cleaned_data
+    try:
+        services.booking_no_show(actor=request.user, booking=booking, reason=data["reason"],
+                                 case_status=data["case_status"] or CaseStatus.READY_TO_DEPART,
+                                 review_on=data["review_on"])
+    except ServiceError as exc:
+        return _answer(request, error=exc, target=target)
+    return _answer(request, success=_("Booking %(ref)s recorded as a no-show.") % {
         "ref": booking.reference or booking.pk})
 
 
