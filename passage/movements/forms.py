@@ -310,6 +310,11 @@ class DeskStepForm(forms.Form):
     currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
+    def clean_amount(self):
+        # A Dutch desk types a decimal comma (400,50); the service reads a decimal point.
+        amount = self.cleaned_data["amount"].strip()
+        return amount.replace(",", ".") if "," in amount and "." not in amount else amount
+
 
 class DeskUndoForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)

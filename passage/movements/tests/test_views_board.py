@@ -4,6 +4,7 @@ stored), the undo window, the departure confirmation; who may."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -292,3 +293,20 @@ def test_a_manager_sees_no_no_show_form_and_is_refused(client, ticketed, movemen
                            {**where(), "reason": "Did not come"})
     assert response.status_code == 403
     assert Booking.objects.get(pk=ticketed.pk).status == B.TICKETED
+
+
+def test_the_dutch_desk_gets_the_amount_to_hand_over_as_a_number_it_can_send_back_and_may_type_a_comma(
+    desk_client, ticketed, operations_officer
+):
+    services.cash_contribution_approve(actor=operations_officer, case=ticketed.case_id, amount="300.50",
+                                       currency="EUR")
+    nino = passengers(ticketed)[0]
+    tap(desk_client, nino, S.REPORTED)
+    tap(desk_client, nino, S.CHECKED_IN)
+    desk_client.cookies["django_language"] = "nl"
+    page = text(desk_client.get(board_url(), HTTP_ACCEPT_LANGUAGE="nl"))
+    assert "Contant uit te reiken: 300,50 EUR" in page
+    assert f'id="cash-{nino.pk}" name="amount" inputmode="decimal" value="300.50"' in page
+    response = tap(desk_client, nino, S.CASH, amount="300,50", currency="EUR")
+    assert 'id="desk-error"' not in text(response)
+    assert DeskEvent.objects.get(passenger=nino, step=S.CASH).amount == Decimal("300.50")
