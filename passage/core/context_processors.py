@@ -12,7 +12,9 @@ def navigation(request):
             "supervision": user_can(user, Action.SUPERVISION_VIEW),
             "movements": user_can(user, Action.BOOKING_MANAGE) or (
                 user_can(user, Action.BOOKING_VIEW) and user_can(user, Action.SUPERVISION_VIEW)),
-            "airport": user_can(user, Action.DESK_RECORD) or user_can(user, Action.MOVEMENT_VIEW),
+            "airport": any(user_can(user, a) for a in (Action.DESK_RECORD, Action.MOVEMENT_VIEW,
+                                                        Action.ARRIVAL_CONFIRM)),
+            "arrivals": user_can(user, Action.MOVEMENT_VIEW),
             "assistance": user_can(user, Action.ASSISTANCE_RESPOND),
             "audit": user_can(user, Action.AUDIT_VIEW),
             "staff": user_can(user, Action.STAFF_MANAGE),

@@ -11,10 +11,23 @@ from django.utils.translation import gettext_lazy as _
 from passage.accounts.models import Mission, User
 from passage.cases.enums import CaseStatus
 from passage.cases.forms import AccessibleFormMixin, DateInput
-from passage.reference.models import Airport
+from passage.people.enums import Sex
+from passage.reference.enums import PartnerKind
+from passage.reference.models import Airport, PartnerLocation
 
 from . import validation, workflow
-from .enums import AssistanceKind, BookingStatus, CharterStatus, DeskStep, EscortKind, SpecialService
+from .enums import (
+    AssistanceKind,
+    BookingStatus,
+    CharterStatus,
+    DeskStep,
+    EscortKind,
+    MovementKind,
+    MovementOutcome,
+    MovementProgramme,
+    SpecialService,
+    StrandedCareKind,
+)
 from .models import Charter
 
 PAGE_SIZE = 25
@@ -342,3 +355,72 @@ class DepartureConfirmForm(forms.Form):
     """The actual time the flight left, on the airport's clock (empty: now)."""
 
     departed_at = LocalDateTimeField(label=_("Departed at (local time)"), required=False)
+
+
+# ---------------------------------------------------------------- arrivals and transits outside return cases
+
+
+class MovementForm(AccessibleFormMixin, forms.Form):
+    """An arrival at the mission's airport, or a transit with its connecting flight. Field names are the
+    service's (``movement_create``), so its per-field messages land on their field."""
+
+    kind = forms.ChoiceField(label=_("Arrival or transit"), choices=MovementKind.choices)
+    programme = forms.ChoiceField(label=_("Programme"), choices=MovementProgramme.choices)
+    reference = forms.CharField(label=_("Reference"), required=False, max_length=40,
+                                help_text=_("The programme's or the other mission's reference, if any."))
+    airline = forms.CharField(label=_("Airline"), max_length=2, widget=_code_input(3),
+                              help_text=_("Two characters, e.g. TK."))
+    flight_number = forms.CharField(label=_("Flight number"), max_length=7, widget=_code_input(8),
+                                    help_text=_("e.g. TK1951."))
+    origin = forms.CharField(label=_("From (airport)"), max_length=3, widget=_code_input(4),
+                             help_text=_("IATA code, e.g. IST."))
+    airport = forms.CharField(label=_("Arriving at (airport)"), max_length=3, widget=_code_input(4))
+    departs = LocalDateTimeField(label=_("Departure (local time there)"))
+    arrives = LocalDateTimeField(label=_("Arrival (local time here)"))
+    onward_airline = forms.CharField(label=_("Connecting flight: airline"), required=False, max_length=2,
+                                     widget=_code_input(3))
+    onward_flight_number = forms.CharField(label=_("Connecting flight: flight number"), required=False,
+                                           max_length=7, widget=_code_input(8))
+    onward_destination = forms.CharField(label=_("Connecting flight: to (airport)"), required=False, max_length=3,
+                                         widget=_code_input(4))
+    onward_departs = LocalDateTimeField(label=_("Connecting flight: departure (local time here)"), required=False)
+
+
+class MovementPassengerForm(AccessibleFormMixin, forms.Form):
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    given_names = forms.CharField(label=_("Given names"), required=False, max_length=120)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    birth_year = forms.IntegerField(label=_("Year of birth"), required=False)
+    nationality = forms.CharField(label=_("Nationality"), required=False, max_length=2, widget=_code_input(3),
+                                  help_text=_("Two-letter country code, e.g. SY."))
+
+
+class MovementOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=[(o.value, o.label) for o in MovementOutcome if o != MovementOutcome.EXPECTED])
+    location = forms.ModelChoiceField(label=_("Reception location"), queryset=PartnerLocation.objects.none(),
+                                      required=False)
+    family_name = forms.CharField(label=_("Family member"), max_length=120, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = reception_locations()
+
+
+def reception_locations():
+    """Where the reception agency receives people: its reception centres."""
+    return PartnerLocation.objects.filter(organisation__kind=PartnerKind.RECEPTION_AGENCY, organisation__active=True).select_related(
+        "organisation").order_by("name")
+
+
+class StrandedCareForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What"), choices=StrandedCareKind.choices)
+    cost = forms.CharField(label=_("Cost"), max_length=20)
+    currency = forms.CharField(label=_("Currency"), max_length=3)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class MovementListForm(AccessibleFormMixin, forms.Form):
+    day_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    day_until = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    kind = forms.ChoiceField(label=_("Arrival or transit"), required=False,
+                             choices=[("", _("All"))] + list(MovementKind.choices))

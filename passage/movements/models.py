@@ -564,6 +564,15 @@ class Movement(models.Model):
     def arrives_local(self):
         return self.arrives_at.astimezone(zoneinfo.ZoneInfo(self.airport.tz))
 
+    @property
+    def passengers_open(self) -> int:
+        """Passengers not yet handed over or directed on (uses the prefetched passengers where there are)."""
+        return sum(1 for p in self.passengers.all() if p.outcome in (MovementOutcome.EXPECTED, MovementOutcome.RECEIVED))
+
+    @property
+    def onward_departs_local(self):
+        return self.onward_departs_at.astimezone(zoneinfo.ZoneInfo(self.airport.tz)) if self.onward_departs_at else None
+
 
 class MovementPassenger(models.Model):
     """One traveller of an arrival or transit, and what became of them at the airport."""

@@ -4,7 +4,7 @@ other missions under ``movements/``."""
 
 from django.urls import path
 
-from .views import actions, board, journey, lists, manifests
+from .views import actions, arrivals, board, journey, lists, manifests
 
 case_urlpatterns = [
     path("", journey.journey_view, name="journey"),
@@ -39,6 +39,15 @@ urlpatterns = [
     path("", lists.booking_list, name="booking-list"),
     path("airport/", board.airport_board, name="airport-board"),
     path("arrivals/<int:booking_pk>/confirm/", board.arrival_confirm_view, name="arrival-confirm"),
+    # Arrivals and transits outside return cases.
+    path("movements/", arrivals.movement_list, name="movement-list"),
+    path("movements/new/", arrivals.movement_create_view, name="movement-create"),
+    path("movements/<int:pk>/", arrivals.movement_detail, name="movement-detail"),
+    path("movements/<int:pk>/passengers/add/", arrivals.movement_passenger_add_view, name="movement-passenger-add"),
+    path("movements/<int:pk>/passengers/<int:passenger_pk>/outcome/", arrivals.movement_outcome_view,
+         name="movement-outcome"),
+    path("movements/<int:pk>/passengers/<int:passenger_pk>/care/", arrivals.stranded_care_view,
+         name="stranded-care"),
     path("assistance/", lists.assistance_inbox, name="assistance-inbox"),
     path("assistance/<int:request_pk>/respond/", lists.assistance_respond_view, name="assistance-respond"),
     # Manifests of the airport's day (departures of a local day, or of one flight), for the gate.
