@@ -9,7 +9,15 @@ The functions live in one module per area; import them from here (``from passage
 
 from .assistance import assistance_request, assistance_request_respond, assistance_request_withdraw
 from .bookings import booking_request, booking_transition, booking_update
-from .charters import CHARTER_MOVES, charter_create, charter_transition
+from .charters import (
+    CHARTER_MOVES,
+    CharterMove,
+    booking_charter_set,
+    charter_create,
+    charter_move_blockers,
+    charter_transition,
+    seats_taken,
+)
 from .custody import document_hand_over, document_receive, document_store
 from .departures import arrival_confirm, departure_confirm
 from .desk import booking_no_show, cash_contribution_approve, desk_step_record, desk_step_undo
@@ -32,18 +40,21 @@ from .transits import (
 
 __all__ = [
     "CHARTER_MOVES",
+    "CharterMove",
     "FlightInput",
     "SegmentInput",
     "arrival_confirm",
     "assistance_request",
     "assistance_request_respond",
     "assistance_request_withdraw",
+    "booking_charter_set",
     "booking_no_show",
     "booking_request",
     "booking_transition",
     "booking_update",
     "cash_contribution_approve",
     "charter_create",
+    "charter_move_blockers",
     "charter_transition",
     "departure_confirm",
     "desk_step_record",
@@ -59,6 +70,7 @@ __all__ = [
     "movement_passenger_outcome",
     "passenger_medif_sent",
     "passenger_ticket_record",
+    "seats_taken",
     "segment_time_change",
     "special_assistance_add",
     "special_assistance_remove",

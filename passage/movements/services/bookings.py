@@ -3,7 +3,6 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from .. import validation, workflow
 from ..enums import LIVE_BOOKING_STATUSES, BookingStatus, CharterStatus, ItineraryLeg
 from ..models import Booking, BookingStatusChange, Charter, Itinerary, Passenger, Segment
 from ._base import B, _audit, _bump, _check_lengths, _lock, _lock_case, _refuse, _require
+from .charters import BOOKABLE_CHARTER, seats_error
 
 
 @transaction.atomic
@@ -61,19 +61,19 @@ def booking_request(
     _check_lengths(Booking, errors, remarks=remarks)
     seats = len(chosen) if seats is None else seats
     if charter is not None:
-        charter = Charter.objects.select_for_update().get(pk=charter.pk)
+        charter = Charter.objects.select_for_update().get(pk=getattr(charter, "pk", charter))
         if charter.mission_id != locked.mission_id:
             errors["charter"] = _("This charter flight belongs to another mission.")
-        elif charter.status not in (CharterStatus.PLANNED, CharterStatus.CONFIRMED):
+        elif charter.status not in BOOKABLE_CHARTER:
             errors["charter"] = _("This charter flight is “%(status)s”: no more seats can be booked on it.") % {
                 "status": CharterStatus(charter.status).label}
-        else:
-            taken = Booking.objects.filter(charter=charter, status__in=LIVE_BOOKING_STATUSES).aggregate(
-                n=Sum("seats"))["n"] or 0
-            if seats < len(chosen):
-                errors["seats"] = _("Every passenger needs a seat: at least %(n)s.") % {"n": len(chosen)}
-            elif taken + seats > charter.seats:
-                errors["seats"] = _("The charter has %(free)s seats left.") % {"free": charter.seats - taken}
+        elif charter.departs_at <= timezone.now():
+            errors["charter"] = _("This charter flight has already left.")
+        elif not isinstance(seats, int) or seats < len(chosen):
+            errors["seats"] = _("Every passenger needs a seat: at least %(n)s.") % {"n": len(chosen)}
+        elif msg := seats_error(charter, seats):
+            # Counted under the charter's row lock: two requests for the last seat cannot both get it.
+            errors["seats"] = msg
     _refuse(errors)
     now = timezone.now()
     booking = Booking.objects.create(

@@ -17,7 +17,7 @@ from passage.people.models import TravelDocument
 
 from .. import validation
 from ..enums import BookingStatus, EscortKind, SpecialService
-from ..models import Booking, DocumentConfirmation, Escort, Passenger, SpecialAssistance
+from ..models import Booking, Charter, DocumentConfirmation, Escort, Passenger, SpecialAssistance
 from ._base import B, _audit, _bump, _check_lengths, _lock, _not_found, _refuse, _require
 
 
@@ -177,6 +177,17 @@ def escort_add(
             errors["cost"] = msg
         if msg := validation.currency_error(cost_currency):
             errors["cost_currency"] = msg
+    bump = []
+    if travels_with_passengers and locked.charter_id and locked.passengers.count() + 1 > locked.seats:
+        # On a charter the escort who travels along needs a seat of their own: taken under the charter's lock.
+        from .charters import seats_error
+
+        charter = Charter.objects.select_for_update().get(pk=locked.charter_id)
+        if msg := seats_error(charter, 1):
+            errors["travels_with_passengers"] = _("No seat for the escort: %(why)s") % {"why": msg}
+        else:
+            locked.seats += 1
+            bump = ["seats"]
     _refuse(errors)
     escort = Escort.objects.create(
         booking=locked, mission_id=locked.mission_id, kind=kind, staff=staff, external_name=external_name,
@@ -185,7 +196,7 @@ def escort_add(
     )
     if travels_with_passengers:
         Passenger.objects.create(booking=locked, mission_id=locked.mission_id, escort=escort)
-    _bump(locked, [])
+    _bump(locked, bump)
     _audit(actor, AuditAction.CREATE, locked, obj=escort, summary=f"added {kind} escort",
            changes={"escort": [None, str(escort)], "cost": [None, f"{escort.cost} {escort.cost_currency}".strip()
                                                              if escort.cost is not None else None]})

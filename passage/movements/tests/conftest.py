@@ -68,3 +68,23 @@ def journey(day: datetime.date | None = None, *, connection_departs=(16, 0)) -> 
         SegmentInput("TK", "TK1952", "AMS", "IST", local(day, 10, 0), local(day, 14, 35)),
         SegmentInput("TK", "TK378", "IST", "TBS", local(day, *connection_departs), local(day, 19, 40)),
     ]
+
+
+@pytest.fixture
+def cleared_movements(mission):
+    """A movements officer cleared for trafficking cases."""
+    from passage.accounts.enums import SensitiveCategory
+    from passage.accounts.models import Clearance
+
+    user = UserFactory(username="movements_cleared", mission=mission, role=Role.MOVEMENTS)
+    Clearance.objects.create(user=user, category=SensitiveCategory.TRAFFICKING)
+    return user
+
+
+@pytest.fixture
+def sensitive_ready(counsellor_a2, work_post_a):
+    """A trafficking case ready to depart: only staff cleared for it (and its counsellor) see it."""
+    case = ready_household(counsellor_a2, work_post_a, family_name="Secret", children=())
+    type(case).objects.filter(pk=case.pk).update(is_trafficking=True)
+    case.is_trafficking = True
+    return case

@@ -92,3 +92,83 @@ def test_two_simultaneous_departure_confirmations_exactly_one_wins(movements_off
     assert Booking.objects.get(pk=booking.pk).status == B.DEPARTED
     assert StatusChange.objects.filter(case_id=booking.case_id, to_status=CaseStatus.DEPARTED).count() == 1
     assert OutboxEvent.objects.filter(event_type="case.departed", booking_id=booking.pk).count() == 1
+
+
+def _charter(actor, seats):
+    import datetime
+
+    from passage.movements.tests.conftest import travel_day
+
+    day = travel_day()
+    return services.charter_create(actor=actor, reference="CH-RACE", airline="KL", flight_number="KL9001",
+                                   origin="AMS", destination="TBS",
+                                   departs=datetime.datetime.combine(day, datetime.time(9)),
+                                   arrives=datetime.datetime.combine(day, datetime.time(16)), seats=seats)
+
+
+def _single(counsellor, work_post, family_name):
+    from passage.movements.tests.conftest import ready_household
+
+    return ready_household(counsellor, work_post, family_name=family_name, children=())
+
+
+def test_two_bookings_for_the_last_seat_of_a_charter_exactly_one_gets_it(
+    movements_officer, second_officer, counsellor_a, work_post_a
+):
+    charter = _charter(movements_officer, seats=2)
+    services.booking_request(actor=movements_officer, case=_single(counsellor_a, work_post_a, "First"),
+                             charter=charter)
+    one, two = (_single(counsellor_a, work_post_a, name) for name in ("Second", "Third"))
+    results = run_together(
+        lambda: services.booking_request(actor=movements_officer, case=one.pk, charter=charter.pk),
+        lambda: services.booking_request(actor=second_officer, case=two.pk, charter=charter.pk),
+    )
+    assert sorted(kind for kind, _value in results) == ["error", "ok"]
+    [error] = [value for kind, value in results if kind == "error"]
+    assert error.field_errors == {"seats": "The charter flight is full: all its 2 seats are taken."}
+    assert services.seats_taken(charter) == 2
+    assert Booking.objects.filter(charter=charter).count() == 2
+
+
+def test_two_bookings_moved_onto_the_last_seat_of_a_charter_exactly_one_gets_it(
+    movements_officer, second_officer, counsellor_a, work_post_a
+):
+    charter = _charter(movements_officer, seats=1)
+    one, two = (services.booking_request(actor=movements_officer, case=_single(counsellor_a, work_post_a, name))
+                for name in ("Second", "Third"))
+    results = run_together(
+        lambda: services.booking_charter_set(actor=movements_officer, booking=one.pk, charter=charter),
+        lambda: services.booking_charter_set(actor=second_officer, booking=two.pk, charter=charter),
+    )
+    assert sorted(kind for kind, _value in results) == ["error", "ok"]
+    [error] = [value for kind, value in results if kind == "error"]
+    assert error.field_errors == {"seats": "The charter flight is full: its only seat is taken."}
+    assert list(Booking.objects.filter(charter=charter).values_list("seats", flat=True)) == [1]
+
+
+def test_a_charter_cancelled_while_a_booking_takes_a_seat_leaves_no_live_booking_on_it(
+    movements_officer, second_officer, counsellor_a, work_post_a
+):
+    from passage.movements.enums import CharterStatus
+
+    charter = _charter(movements_officer, seats=5)
+    services.booking_request(actor=movements_officer, case=_single(counsellor_a, work_post_a, "First"),
+                             charter=charter)
+    late = _single(counsellor_a, work_post_a, "Late")
+    results = run_together(
+        lambda: services.charter_transition(actor=movements_officer, charter=charter.pk,
+                                            to_status=CharterStatus.CANCELLED, reason="No aircraft"),
+        lambda: services.booking_request(actor=second_officer, case=late.pk, charter=charter.pk),
+    )
+    kinds = [kind for kind, _value in results]
+    # Either the booking came first and the cancellation is refused as a concurrent change (or cancels it too),
+    # or the cancellation came first and the booking is refused: never a live booking on a cancelled charter.
+    assert "ok" in kinds
+    charter.refresh_from_db()
+    live = Booking.objects.filter(charter=charter, status__in=["requested", "booked", "ticketed", "checked_in"])
+    if charter.status == CharterStatus.CANCELLED:
+        assert not live.exists()
+    else:
+        assert live.count() == 2
+        [error] = [value for kind, value in results if kind == "error"]
+        assert isinstance(error, ConcurrentEditError)
