@@ -27,6 +27,7 @@ class Action(StrEnum):
     BOOKING_MANAGE = "booking.manage"
     ASSISTANCE_RESPOND = "assistance.respond"
     CUSTODY_RECORD = "custody.record"
+    CASH_PROPOSE = "cash.propose"
     CASH_APPROVE = "cash.approve"
     DESK_RECORD = "desk.record"
     ARRIVAL_CONFIRM = "arrival.confirm"
@@ -58,8 +59,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.SUPERVISOR: frozenset(
         _COUNSELLING | {Action.ELIGIBILITY_OVERRIDE, Action.PERSON_MERGE, Action.SUPERVISION_VIEW}
     ),
-    # Operations approve the cash contribution handed over at departure (finance: once it has a case scope).
-    Role.OPERATIONS: frozenset({Action.CASE_VIEW, Action.DOCUMENT_EDIT, Action.CASH_APPROVE} | _BOOKING),
+    # Operations propose the cash contribution handed over at departure; finance approves it.
+    Role.OPERATIONS: frozenset({Action.CASE_VIEW, Action.DOCUMENT_EDIT, Action.CASH_PROPOSE} | _BOOKING),
     # Movements staff run the airport's day: the desk, departures, arrivals and transits outside return cases.
     Role.MOVEMENTS: frozenset({Action.CASE_VIEW, Action.DESK_RECORD, Action.ARRIVAL_CONFIRM, Action.MOVEMENT_VIEW,
                                Action.MOVEMENT_MANAGE} | _BOOKING),
@@ -67,7 +68,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.REINTEGRATION: frozenset({Action.CASE_VIEW, Action.BOOKING_VIEW, Action.ASSISTANCE_RESPOND,
                                    Action.ARRIVAL_CONFIRM}),
     Role.MANAGER: frozenset({Action.CASE_VIEW, Action.SUPERVISION_VIEW, Action.BOOKING_VIEW, Action.MOVEMENT_VIEW}),
-    Role.FINANCE: frozenset(),
+    # Finance has no case scope: it decides on the cash contributions proposed in its mission, from its own
+    # queue, and sees of a case only what that needs (docs/decisions/0009-finance-approves-cash.md).
+    Role.FINANCE: frozenset({Action.CASH_APPROVE}),
     Role.DPO: frozenset({Action.AUDIT_VIEW}),
     Role.ADMIN: frozenset({Action.STAFF_MANAGE, Action.RULES_MANAGE}),
 }

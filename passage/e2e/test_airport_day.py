@@ -25,7 +25,7 @@ from passage.movements import services
 from passage.movements.enums import BookingStatus, CustodyParty, DeskStep, SpecialService
 from passage.movements.models import Booking, DeskEvent
 from passage.movements.services import SegmentInput
-from passage.movements.tests.conftest import ready_household
+from passage.movements.tests.conftest import approve_cash, ready_household
 from passage.people.enums import Custody
 from passage.people.models import TravelDocument
 from passage.testing.factories import UserFactory
@@ -93,7 +93,7 @@ def family_on_the_day(counsellor_a, work_post_a, desk_officer, operations):
         document = TravelDocument.objects.get(person_id=passenger.person_id)
         services.document_receive(actor=counsellor_a, document=document, party=CustodyParty.HOLDER,
                                   held_at="Office safe, Schiphol")
-    services.cash_contribution_approve(actor=operations, case=case, amount="400.00", currency="EUR")
+    approve_cash(operations, case, "400.00")  # proposed by operations, approved by finance
     return booking
 
 

@@ -109,6 +109,14 @@ class DeskStep(models.TextChoices):
     UNDO = "undo", _("Undone")
 
 
+class CashStatus(models.TextChoices):
+    """A cash contribution is proposed (operations) and approved or declined by finance."""
+
+    PROPOSED = "proposed", _("Waiting for finance")
+    APPROVED = "approved", _("Approved by finance")
+    DECLINED = "declined", _("Declined by finance")
+
+
 class MovementKind(models.TextChoices):
     ARRIVAL = "arrival", _("Arrival")
     TRANSIT = "transit", _("Transit")

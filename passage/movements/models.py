@@ -22,6 +22,7 @@ from .enums import (
     AssistanceKind,
     AssistanceStatus,
     BookingStatus,
+    CashStatus,
     CharterStatus,
     CustodyEventKind,
     CustodyParty,
@@ -476,6 +477,45 @@ class CashContribution(models.Model):
         ]
         verbose_name = _("approved cash contribution")
         verbose_name_plural = _("approved cash contributions")
+
+    def __str__(self):
+        return f"{self.amount} {self.currency}"
+
+
+class CashProposal(models.Model):
+    """A cash contribution proposed for a case by operations, waiting for finance: a hand-over with its own
+    status (``cash_contribution_decide``). Approved, it becomes the case's ``CashContribution``; a new proposal
+    replaces the open one (kept, ``superseded_at``). docs/decisions/0009-finance-approves-cash.md."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="cash_proposals")
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=CashStatus.choices, default=CashStatus.PROPOSED)
+    amount = models.DecimalField(_("proposed amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("proposed by"))
+    proposed_at = models.DateTimeField(_("proposed at"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("finance's note"), max_length=300, blank=True)
+    contribution = models.OneToOneField(CashContribution, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="proposal")
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(status="proposed", superseded_at__isnull=True),
+                                    name="cash_proposal_one_open"),
+            models.CheckConstraint(condition=models.Q(status="proposed") | models.Q(decided_by__isnull=False),
+                                   name="cash_proposal_decided_by"),
+        ]
+        indexes = [models.Index(fields=["mission", "status"], name="cash_proposal_queue")]
+        verbose_name = _("proposed cash contribution")
+        verbose_name_plural = _("proposed cash contributions")
 
     def __str__(self):
         return f"{self.amount} {self.currency}"

@@ -30,6 +30,7 @@ from .models import (
     AssistanceRequest,
     Booking,
     CashContribution,
+    CashProposal,
     CustodyEvent,
     DeskEvent,
     MinimumConnectionTime,
@@ -69,6 +70,15 @@ def is_destination_mission(user, booking: Booking) -> bool:
     """Whether ``user``'s mission receives the passengers of ``booking`` (see ``destination_mission_q``)."""
     q = destination_mission_q(user)
     return q is not None and Booking.objects.filter(q, pk=booking.pk).exists()
+
+
+def cash_proposals_for_finance(user) -> QuerySet[CashProposal]:
+    """The cash contributions finance decides on: those proposed in the user's mission. Finance has no case
+    scope (``cases_visible_to`` gives it nothing): this is its only way to a case, and it carries the money and
+    the case number, nothing of the people."""
+    if not user_can(user, Action.CASH_APPROVE) or not user.mission_id:
+        return CashProposal.objects.none()
+    return CashProposal.objects.filter(mission_id=user.mission_id)
 
 
 def booking_get_for_user(user, pk) -> Booking:

@@ -20,7 +20,13 @@ from .charters import (
 )
 from .custody import document_hand_over, document_receive, document_store
 from .departures import arrival_confirm, departure_confirm
-from .desk import booking_no_show, cash_contribution_approve, desk_step_record, desk_step_undo
+from .desk import (
+    booking_no_show,
+    cash_contribution_decide,
+    cash_contribution_propose,
+    desk_step_record,
+    desk_step_undo,
+)
 from .itineraries import SegmentInput, itinerary_set, segment_time_change
 from .passengers import (
     document_confirmation_record,
@@ -52,7 +58,8 @@ __all__ = [
     "booking_request",
     "booking_transition",
     "booking_update",
-    "cash_contribution_approve",
+    "cash_contribution_decide",
+    "cash_contribution_propose",
     "charter_create",
     "charter_move_blockers",
     "charter_transition",

@@ -19,13 +19,13 @@ from passage.audit.enums import AuditAction
 from passage.audit.services import audit_record
 from passage.cases.enums import CaseStatus
 from passage.cases.models import Case
-from passage.core.errors import ServiceError, TransitionRefused
+from passage.core.errors import ConcurrentEditError, ServiceError, TransitionRefused
 from passage.people.enums import Custody
 from passage.people.models import TravelDocument
 
 from .. import validation, workflow
-from ..enums import BookingStatus, CustodyParty, DeskStep, ItineraryLeg
-from ..models import Booking, CashContribution, CustodyEvent, DeskEvent, Itinerary, Passenger
+from ..enums import BookingStatus, CashStatus, CustodyParty, DeskStep, ItineraryLeg
+from ..models import Booking, CashContribution, CashProposal, CustodyEvent, DeskEvent, Itinerary, Passenger
 from . import custody
 from ._base import B, _audit, _bump, _check_lengths, _lock, _lock_case, _not_found, _refuse, _require
 from .bookings import booking_transition
@@ -75,6 +75,7 @@ def documents_due(person_ids) -> dict[int, list[TravelDocument]]:
 
 
 def cash_approved(case_id: int) -> CashContribution | None:
+    """The contribution approved for the case: what the desk may hand over."""
     return CashContribution.objects.filter(case_id=case_id, superseded_at__isnull=True).first()
 
 
@@ -93,35 +94,96 @@ def _lock_desk(actor, passenger: Passenger | int) -> tuple[Booking, Passenger]:
 
 
 @transaction.atomic
-def cash_contribution_approve(*, actor, case: Case | int, amount, currency: str, booking: Booking | None = None,
-                              note: str = "") -> CashContribution:
-    """The cash contribution the desk may hand over at departure for this case (at most ``amount`` in
-    ``currency``). Supersedes the previous approval, which is kept. Audited."""
-    _require(actor, Action.CASH_APPROVE)
+def cash_contribution_propose(*, actor, case: Case | int, amount, currency: str, booking: Booking | None = None,
+                              note: str = "") -> CashProposal:
+    """Propose the cash contribution the desk may hand over at departure for this case (at most ``amount`` in
+    ``currency``): it waits in finance's queue and counts at the desk once finance approves it. Replaces an open
+    proposal of the case (kept, ``superseded_at``); an approved contribution stands until finance approves the
+    new one. Audited."""
+    _require(actor, Action.CASH_PROPOSE)
     locked = _lock_case(actor, case)
     errors: dict = {}
     currency = validation.clean_code(currency)
     note = (note or "").strip()
     if msg := validation.amount_error(amount):
         errors["amount"] = msg
+    elif Decimal(amount) <= 0:
+        errors["amount"] = _("Give the amount to hand over.")
     if msg := validation.currency_error(currency):
         errors["currency"] = msg
     if booking is not None and booking.case_id != locked.pk:
         errors["booking"] = _("This booking is not a booking of this case.")
-    _check_lengths(CashContribution, errors, note=note)
+    _check_lengths(CashProposal, errors, note=note)
     _refuse(errors)
     now = timezone.now()
-    previous = CashContribution.objects.select_for_update().filter(case=locked, superseded_at__isnull=True).first()
+    previous = CashProposal.objects.select_for_update().filter(
+        case=locked, status=CashStatus.PROPOSED, superseded_at__isnull=True).first()
     if previous is not None:
         previous.superseded_at = now
         previous.save(update_fields=["superseded_at"])
-    row = CashContribution.objects.create(case=locked, booking=booking, mission_id=locked.mission_id,
-                                          amount=Decimal(amount), currency=currency, note=note, approved_by=actor,
-                                          approved_at=now)
+    row = CashProposal.objects.create(case=locked, booking=booking, mission_id=locked.mission_id,
+                                      status=CashStatus.PROPOSED, amount=Decimal(amount), currency=currency,
+                                      note=note, proposed_by=actor, proposed_at=now)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=row, case_id=locked.pk, mission_id=locked.mission_id,
-                 summary="approved cash contribution",
+                 summary="proposed cash contribution",
                  changes={"amount": [f"{previous.amount} {previous.currency}" if previous else None,
                                      f"{row.amount} {row.currency}"]})
+    return row
+
+
+@transaction.atomic
+def cash_contribution_decide(*, actor, proposal: CashProposal | int, approve: bool, note: str = "") -> CashProposal:
+    """Finance's decision on a proposed cash contribution. Approved: it becomes the case's approved contribution
+    (a ``CashContribution`` approved by finance, superseding the previous one, which is kept) and the desk may
+    hand it over. Declined (with a reason): the approved one, if any, stands.
+
+    Finance reaches the proposal through its mission's queue (``cash_proposals_for_finance``), never through
+    the case. Refused for a proposal decided or replaced meanwhile, and for the one who proposed it. Locks the
+    case, then the proposal. Audited against the case."""
+    from ..selectors import cash_proposals_for_finance
+
+    _require(actor, Action.CASH_APPROVE)
+    pk = getattr(proposal, "pk", proposal)
+    case_id = cash_proposals_for_finance(actor).filter(pk=pk).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise ServiceError(_("This cash contribution does not exist or belongs to another mission."))
+    Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True).get()
+    row = CashProposal.objects.select_for_update().get(pk=pk)
+    if row.status != CashStatus.PROPOSED or row.superseded_at is not None:
+        raise ConcurrentEditError(_("This proposal was already decided or replaced by a newer one: look at the "
+                                    "queue again."))
+    if row.proposed_by_id == actor.pk:
+        raise ServiceError(_("A cash contribution is approved by someone other than the one who proposed it."))
+    note = (note or "").strip()
+    errors: dict = {}
+    if not approve and not note:
+        errors["note"] = _("Say why the contribution is declined.")
+    _check_lengths(CashProposal, errors, decision_note=note)
+    if "decision_note" in errors:
+        errors["note"] = errors.pop("decision_note")
+    _refuse(errors)
+    now = timezone.now()
+    fields = ["status", "decided_by", "decided_at", "decision_note"]
+    current = None
+    if approve:
+        current = CashContribution.objects.select_for_update().filter(case_id=case_id,
+                                                                      superseded_at__isnull=True).first()
+        if current is not None:
+            current.superseded_at = now
+            current.save(update_fields=["superseded_at"])
+        row.contribution = CashContribution.objects.create(
+            case_id=case_id, booking_id=row.booking_id, mission_id=row.mission_id, amount=row.amount,
+            currency=row.currency, note=row.note, approved_by=actor, approved_at=now)
+        fields.append("contribution")
+    row.status = CashStatus.APPROVED if approve else CashStatus.DECLINED
+    row.decided_by, row.decided_at, row.decision_note = actor, now, note
+    row.save(update_fields=fields)
+    audit_record(actor=actor, action=AuditAction.TRANSITION, obj=row, case_id=case_id, mission_id=row.mission_id,
+                 summary=f"cash contribution {row.status}",
+                 changes={"status": [CashStatus.PROPOSED, row.status],
+                          "approved": [f"{current.amount} {current.currency}" if approve and current else None,
+                                       f"{row.amount} {row.currency}" if approve else None],
+                          "note": [None, note] if note else None})
     return row
 
 

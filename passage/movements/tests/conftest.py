@@ -88,3 +88,20 @@ def sensitive_ready(counsellor_a2, work_post_a):
     type(case).objects.filter(pk=case.pk).update(is_trafficking=True)
     case.is_trafficking = True
     return case
+
+
+@pytest.fixture
+def finance_officer(mission):
+    return UserFactory(username="finance", mission=mission, role=Role.FINANCE)
+
+
+def approve_cash(proposer, case, amount, currency="EUR"):
+    """Operations propose the cash contribution and finance (of the same mission) approves it: the approved
+    ``CashContribution``."""
+    from passage.accounts.models import User
+    from passage.movements import services
+
+    finance = (User.objects.filter(role=Role.FINANCE, mission_id=proposer.mission_id).first()
+               or UserFactory(username="finance_approver", mission_id=proposer.mission_id, role=Role.FINANCE))
+    proposal = services.cash_contribution_propose(actor=proposer, case=case, amount=amount, currency=currency)
+    return services.cash_contribution_decide(actor=finance, proposal=proposal, approve=True).contribution

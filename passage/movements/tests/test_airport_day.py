@@ -15,7 +15,7 @@ from passage.movements.enums import CustodyParty, MovementKind, MovementProgramm
 from passage.movements.enums import DeskStep as S
 from passage.movements.selectors import airport_day, day_bounds
 from passage.movements.services import FlightInput
-from passage.movements.tests.conftest import local, ready_household
+from passage.movements.tests.conftest import approve_cash, local, ready_household
 from passage.testing.factories import ItineraryFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_the_board_shows_a_departure_with_its_passengers_assistance_documents_ca
     doc = nino.person.documents.get()
     services.document_receive(actor=movements_officer, document=doc, party=CustodyParty.HOLDER,
                               held_at="Airport desk safe")
-    services.cash_contribution_approve(actor=operations_officer, case=ready_case, amount="300", currency="EUR")
+    approve_cash(operations_officer, ready_case, "300")
     board = airport_day(movements_officer, day, "AMS")
     [flight] = board.departures
     assert (flight.flight_number, flight.local_time.strftime("%H:%M"), flight.other_airport) == (

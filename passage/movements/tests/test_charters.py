@@ -17,7 +17,7 @@ from passage.movements.enums import BookingStatus as B
 from passage.movements.enums import CharterStatus as C
 from passage.movements.enums import DeskStep as S
 from passage.movements.models import BookingStatusChange, CharterStatusChange, DeskEvent, Itinerary
-from passage.movements.tests.conftest import journey, ready_household, travel_day
+from passage.movements.tests.conftest import approve_cash, journey, ready_household, travel_day
 from passage.movements.tests.test_services_bookings import fresh, ticket_all
 
 pytestmark = pytest.mark.django_db
@@ -125,8 +125,7 @@ def test_a_charters_departure_departs_every_booking_with_someone_on_board_and_li
 def test_a_charters_departure_moves_nothing_while_one_booking_cannot_depart(
         movements_officer, operations_officer, households, flight):
     charter, bookings = flight
-    services.cash_contribution_approve(actor=operations_officer, case=households["beridze"], amount="300",
-                                       currency="EUR")
+    approve_cash(operations_officer, households["beridze"], "300")
     with pytest.raises(TransitionRefused) as exc:
         services.charter_transition(actor=movements_officer, charter=charter, to_status=C.DEPARTED)
     assert exc.value.details == [

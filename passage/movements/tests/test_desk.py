@@ -17,6 +17,7 @@ from passage.movements.enums import CustodyParty
 from passage.movements.enums import DeskStep as S
 from passage.movements.models import Booking, DeskEvent
 from passage.movements.services import desk
+from passage.movements.tests.conftest import approve_cash
 from passage.movements.tests.test_services_bookings import booked, fresh, ticket_all
 from passage.people.enums import Custody
 from passage.people.models import TravelDocument
@@ -51,8 +52,7 @@ def ready_to_board(actor, booking, *, cash=True):
 
 @pytest.fixture
 def approved(operations_officer, ticketed):
-    return services.cash_contribution_approve(actor=operations_officer, case=ticketed.case_id, amount="300.00",
-                                              currency="EUR")
+    return approve_cash(operations_officer, ticketed.case_id, "300.00")
 
 
 def test_checking_in_the_first_passenger_checks_in_the_booking(movements_officer, ticketed):
@@ -180,16 +180,9 @@ def test_cash_without_an_approval_is_refused(movements_officer, ticketed):
     assert exc.value.message == "No cash contribution is approved for this case."
 
 
-def test_only_operations_approve_the_cash_contribution_and_a_new_approval_supersedes(
-    movements_officer, operations_officer, ticketed
-):
-    with pytest.raises(ServiceError):
-        services.cash_contribution_approve(actor=movements_officer, case=ticketed.case_id, amount="300",
-                                           currency="EUR")
-    first = services.cash_contribution_approve(actor=operations_officer, case=ticketed.case_id, amount="300",
-                                               currency="EUR")
-    second = services.cash_contribution_approve(actor=operations_officer, case=ticketed.case_id, amount="250",
-                                                currency="EUR")
+def test_a_new_approval_supersedes_the_previous_one(operations_officer, ticketed):
+    first = approve_cash(operations_officer, ticketed.case_id, "300")
+    second = approve_cash(operations_officer, ticketed.case_id, "250")
     assert fresh(first).superseded_at is not None
     assert desk.cash_approved(ticketed.case_id) == second
     assert second.amount == Decimal("250")

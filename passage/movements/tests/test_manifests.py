@@ -16,7 +16,7 @@ from passage.audit.models import AuditEvent
 from passage.movements import services
 from passage.movements.enums import CustodyParty, SpecialService
 from passage.movements.manifests import COLUMNS, manifest_html, manifest_rows
-from passage.movements.tests.conftest import ready_household
+from passage.movements.tests.conftest import approve_cash, ready_household
 from passage.testing.factories import ItineraryFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def two_flights(day, movements_officer, operations_officer, counsellor_a, work_p
     services.special_assistance_add(actor=movements_officer, passenger=nino, code=SpecialService.WCHR)
     services.document_receive(actor=movements_officer, document=nino.person.documents.get(),
                               party=CustodyParty.HOLDER, held_at="Airport desk safe")
-    services.cash_contribution_approve(actor=operations_officer, case=beridze, amount="300", currency="EUR")
+    approve_cash(operations_officer, beridze, "300")
     odd = ready_household(counsellor_a, work_post_a, family_name=FORMULA, children=())
     departing(odd, movements_officer, at(day, 14), flight="KL1234")
     later = ready_household(counsellor_a, work_post_a, family_name="Tomorrow", children=())

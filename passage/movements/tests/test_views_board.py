@@ -21,6 +21,7 @@ from passage.movements.enums import CustodyParty
 from passage.movements.enums import DeskStep as S
 from passage.movements.models import Booking, DeskEvent
 from passage.movements.services import desk
+from passage.movements.tests.conftest import approve_cash
 from passage.people.enums import Custody
 from passage.people.models import TravelDocument
 
@@ -76,7 +77,7 @@ def text(response):
 def test_the_board_lists_the_days_flights_in_local_time_with_passengers_and_the_cash(
     desk_client, ticketed, operations_officer
 ):
-    services.cash_contribution_approve(actor=operations_officer, case=ticketed.case_id, amount="300", currency="EUR")
+    approve_cash(operations_officer, ticketed.case_id, "300")
     response = desk_client.get(board_url())
     assert response.status_code == 200
     page = text(response)
@@ -139,7 +140,7 @@ def test_a_refused_step_shows_the_services_message_and_stores_nothing(desk_clien
 def test_cash_above_the_approved_amount_is_refused_with_the_services_message(
     desk_client, ticketed, operations_officer
 ):
-    services.cash_contribution_approve(actor=operations_officer, case=ticketed.case_id, amount="300", currency="EUR")
+    approve_cash(operations_officer, ticketed.case_id, "300")
     nino = passengers(ticketed)[0]
     tap(desk_client, nino, S.REPORTED)
     tap(desk_client, nino, S.CHECKED_IN)
@@ -298,8 +299,7 @@ def test_a_manager_sees_no_no_show_form_and_is_refused(client, ticketed, movemen
 def test_the_dutch_desk_gets_the_amount_to_hand_over_as_a_number_it_can_send_back_and_may_type_a_comma(
     desk_client, ticketed, operations_officer
 ):
-    services.cash_contribution_approve(actor=operations_officer, case=ticketed.case_id, amount="300.50",
-                                       currency="EUR")
+    approve_cash(operations_officer, ticketed.case_id, "300.50")
     nino = passengers(ticketed)[0]
     tap(desk_client, nino, S.REPORTED)
     tap(desk_client, nino, S.CHECKED_IN)
