@@ -15,7 +15,10 @@ def navigation(request):
             "airport": any(user_can(user, a) for a in (Action.DESK_RECORD, Action.MOVEMENT_VIEW,
                                                         Action.ARRIVAL_CONFIRM)),
             "arrivals": user_can(user, Action.MOVEMENT_VIEW),
+            "charters": user_can(user, Action.BOOKING_MANAGE) or (
+                user_can(user, Action.BOOKING_VIEW) and user_can(user, Action.SUPERVISION_VIEW)),
             "assistance": user_can(user, Action.ASSISTANCE_RESPOND),
+            "cash": user_can(user, Action.CASH_APPROVE),
             "audit": user_can(user, Action.AUDIT_VIEW),
             "staff": user_can(user, Action.STAFF_MANAGE),
             "rules": user_can(user, Action.RULES_MANAGE),

@@ -424,3 +424,89 @@ class MovementListForm(AccessibleFormMixin, forms.Form):
     day_until = forms.DateField(label=_("Until"), required=False, widget=DateInput)
     kind = forms.ChoiceField(label=_("Arrival or transit"), required=False,
                              choices=[("", _("All"))] + list(MovementKind.choices))
+
+
+# ---------------------------------------------------------------- charter flights
+
+
+class CharterForm(SegmentForm):
+    """A charter flight: its reference and seats, and its one flight checked as the booking forms check theirs."""
+
+    reference = forms.CharField(label=_("Charter reference"), max_length=30, widget=_code_input(16),
+                                help_text=_("The organisation's reference, e.g. CH-2026-07."))
+    seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=999)
+
+    field_order = ["reference", "airline", "flight_number", "origin", "destination", "departs", "arrives", "seats"]
+    LIVE = ("reference", *SegmentForm.LIVE)
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip().upper()
+        if Charter.objects.filter(reference=reference).exists():
+            raise forms.ValidationError(_("A charter flight with this reference exists already."))
+        return reference
+
+
+class CharterListForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Planned or confirmed")), ("all", _("All")), *CharterStatus.choices])
+
+
+class CharterTransitionForm(VersionMixin):
+    to_status = forms.ChoiceField(choices=CharterStatus.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+
+class BookingCharterForm(AccessibleFormMixin, VersionMixin):
+    charter = forms.ModelChoiceField(label=_("Charter flight"), queryset=Charter.objects.none(), empty_label="—")
+    seats = forms.IntegerField(label=_("Seats"), required=False, min_value=1, max_value=999,
+                               help_text=_("Empty: one per passenger."))
+    reason = forms.CharField(label=_("Reason for the rebooking"), required=False, max_length=300,
+                             help_text=_("Needed when the journey already had flights."))
+
+    def __init__(self, *args, charters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["charter"].queryset = charters
+        self.fields["charter"].label_from_instance = lambda c: _(
+            "%(ref)s · %(flight)s %(origin)s–%(destination)s · %(day)s · %(free)s of %(seats)s seats free") % {
+            "ref": c.reference, "flight": c.flight_number, "origin": c.origin_id, "destination": c.destination_id,
+            "day": timezone.localtime(c.departs_at).strftime("%Y-%m-%d %H:%M"), "free": c.seats - (c.taken or 0),
+            "seats": c.seats}
+
+
+# ---------------------------------------------------------------- documents confirmed in advance
+
+
+class DocumentConfirmationForm(AccessibleFormMixin, forms.Form):
+    document = forms.ChoiceField(label=_("Requested document"))
+    authority = forms.CharField(label=_("Confirmed by (embassy, authority)"), max_length=120)
+    valid_from = forms.DateField(label=_("For travel from"), widget=DateInput)
+    valid_until = forms.DateField(label=_("For travel until"), widget=DateInput)
+    confirmed_on = forms.DateField(label=_("Confirmed on"), required=False, widget=DateInput,
+                                   help_text=_("Empty: today."))
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents = {str(d.pk): d for d in documents}
+        self.fields["document"].choices = [(str(d.pk), str(d)) for d in documents]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("The period ends before it begins."))
+        return data
+
+
+# ---------------------------------------------------------------- the cash contribution
+
+
+class CashProposalForm(AccessibleFormMixin, forms.Form):
+    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=10, decimal_places=2)
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial="EUR", widget=_code_input(4),
+                               help_text=_("ISO code, e.g. EUR."))
+    note = forms.CharField(label=_("Note for finance"), required=False, max_length=300)
+
+
+class CashDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)

@@ -6,18 +6,20 @@ import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from passage.accounts.permissions import Action, user_can
 from passage.cases.selectors import cases_visible_to
-from passage.people.enums import Custody
+from passage.people.enums import Custody, DocumentKind, DocumentStatus
 from passage.people.models import TravelDocument
 from passage.reference.models import Airport
 
 from . import workflow
 from .enums import (
+    LIVE_BOOKING_STATUSES,
     AssistanceKind,
     AssistanceStatus,
     BookingStatus,
@@ -31,6 +33,7 @@ from .models import (
     Booking,
     CashContribution,
     CashProposal,
+    Charter,
     CustodyEvent,
     DeskEvent,
     MinimumConnectionTime,
@@ -72,6 +75,29 @@ def is_destination_mission(user, booking: Booking) -> bool:
     return q is not None and Booking.objects.filter(q, pk=booking.pk).exists()
 
 
+def charters_visible_to(user) -> QuerySet[Charter]:
+    """Charter flights of the user's mission, for those who see the movements (book, or oversee)."""
+    sees = user_can(user, Action.BOOKING_MANAGE) or (
+        user_can(user, Action.BOOKING_VIEW) and user_can(user, Action.SUPERVISION_VIEW))
+    if not sees or not getattr(user, "mission_id", None):
+        return Charter.objects.none()
+    return Charter.objects.filter(mission_id=user.mission_id)
+
+
+def charter_get_for_user(user, pk) -> Charter:
+    try:
+        return charters_visible_to(user).select_related("origin", "destination", "created_by").get(pk=pk)
+    except (Charter.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such charter flight") from None
+
+
+def with_seats_taken(charters: QuerySet[Charter]) -> QuerySet[Charter]:
+    """Each charter with ``taken``: the seats its bookings in progress hold (one subquery, no query per row)."""
+    taken = (Booking.objects.filter(charter=OuterRef("pk"), status__in=sorted(LIVE_BOOKING_STATUSES))
+             .order_by().values("charter").annotate(n=Sum("seats")).values("n"))
+    return charters.annotate(taken=Coalesce(Subquery(taken), 0))
+
+
 def cash_proposals_for_finance(user) -> QuerySet[CashProposal]:
     """The cash contributions finance decides on: those proposed in the user's mission. Finance has no case
     scope (``cases_visible_to`` gives it nothing): this is its only way to a case, and it carries the money and
@@ -86,6 +112,14 @@ def booking_get_for_user(user, pk) -> Booking:
         return bookings_visible_to(user).select_related("case", "charter").get(pk=pk)
     except (Booking.DoesNotExist, ValueError, TypeError):
         raise Http404("No such booking") from None
+
+
+def confirmable_documents(person_ids) -> QuerySet[TravelDocument]:
+    """The requested emergency travel documents and laissez-passers of these persons: those an embassy may
+    confirm in advance for the travel dates (``DocumentConfirmation``)."""
+    return TravelDocument.objects.filter(
+        person_id__in=list(person_ids), status=DocumentStatus.REQUESTED,
+        kind__in=[DocumentKind.EMERGENCY_TRAVEL_DOCUMENT, DocumentKind.LAISSEZ_PASSER]).order_by("pk")
 
 
 def minimum_connection_minutes(airport_ids) -> dict[str, int]:

@@ -4,7 +4,7 @@ other missions under ``movements/``."""
 
 from django.urls import path
 
-from .views import actions, arrivals, board, journey, lists, manifests
+from .views import actions, arrivals, board, cash, charters, journey, lists, manifests
 
 case_urlpatterns = [
     path("", journey.journey_view, name="journey"),
@@ -24,6 +24,10 @@ case_urlpatterns = [
          actions.special_assistance_add_view, name="special-assistance-add"),
     path("bookings/<int:booking_pk>/assistance/<int:assistance_pk>/remove/", actions.special_assistance_remove_view,
          name="special-assistance-remove"),
+    path("bookings/<int:booking_pk>/passengers/<int:passenger_pk>/document-confirmation/",
+         actions.document_confirmation_view, name="document-confirmation"),
+    path("bookings/<int:booking_pk>/charter/", charters.booking_charter_view, name="booking-charter"),
+    path("cash/", cash.cash_propose_view, name="cash-propose"),
     path("bookings/<int:booking_pk>/escorts/add/", actions.escort_add_view, name="escort-add"),
     path("bookings/<int:booking_pk>/requests/add/", actions.assistance_request_view, name="assistance-request"),
     path("bookings/<int:booking_pk>/requests/<int:request_pk>/withdraw/", actions.assistance_withdraw_view,
@@ -49,6 +53,14 @@ urlpatterns = [
     path("movements/<int:pk>/passengers/<int:passenger_pk>/care/", arrivals.stranded_care_view,
          name="stranded-care"),
     path("assistance/", lists.assistance_inbox, name="assistance-inbox"),
+    path("charters/", charters.charter_list, name="charter-list"),
+    path("charters/new/", charters.charter_create_view, name="charter-create"),
+    path("charters/new/validate/", charters.charter_validate_view, name="charter-validate"),
+    path("charters/<int:charter_pk>/", charters.charter_detail, name="charter-detail"),
+    path("charters/<int:charter_pk>/transition/", charters.charter_transition_view, name="charter-transition"),
+    # Finance's queue of proposed cash contributions (finance has no case scope).
+    path("cash/", cash.cash_queue, name="cash-queue"),
+    path("cash/<int:proposal_pk>/decide/", cash.cash_decide_view, name="cash-decide"),
     path("assistance/<int:request_pk>/respond/", lists.assistance_respond_view, name="assistance-respond"),
     # Manifests of the airport's day (departures of a local day, or of one flight), for the gate.
     path("manifests/<str:airport>/<str:day>/manifest.pdf", manifests.day_manifest_pdf, name="manifest-day-pdf"),

@@ -111,9 +111,9 @@ def _label(passenger, case) -> str:
     return f"{name} ({case.number})"
 
 
-def charter_move_blockers(actor, charter: Charter, to_status: str, reason: str = "") -> list[str]:
-    """What stands in the way of the move, without locking (the charter page shows it before the click; the move
-    checks again under the locks)."""
+def charter_move_blockers(actor, charter: Charter, to_status: str, reason: str | None = None) -> list[str]:
+    """What stands in the way of the move, without locking (the charter page shows it before the click, without
+    the reason, ``None``; the move checks again under the locks)."""
     if to_status not in CHARTER_MOVES.get(charter.status, ()):
         return [_("A charter flight cannot move from “%(from)s” to “%(to)s”.") % {
             "from": CharterStatus(charter.status).label,
@@ -131,7 +131,7 @@ def charter_move_blockers(actor, charter: Charter, to_status: str, reason: str =
         if not user_can(actor, Action.DESK_RECORD):
             blockers.append(_("The departure is confirmed by the movements staff at the airport."))
     if to_status == CharterStatus.CANCELLED:
-        if not (reason or "").strip():
+        if reason is not None and not reason.strip():
             blockers.append(_("A reason."))
         boarded = (DeskEvent.objects.filter(booking__in=live, step=DeskStep.BOARDED, undone_at__isnull=True)
                    .count())

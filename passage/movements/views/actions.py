@@ -26,6 +26,7 @@ from ..forms import (
     BookingDetailsForm,
     BookingRequestForm,
     BookingTransitionForm,
+    DocumentConfirmationForm,
     EscortForm,
     ItineraryForm,
     MedifForm,
@@ -36,7 +37,7 @@ from ..forms import (
 )
 from ..forms import SegmentFormSet as _SegmentFormSet
 from ..models import Booking, Passenger, Segment, SpecialAssistance
-from ..selectors import bookings_visible_to
+from ..selectors import bookings_visible_to, confirmable_documents
 from .journey import render_journey
 
 
@@ -346,6 +347,38 @@ def passenger_medif_view(request, pk, booking_pk, passenger_pk):
         action_url=reverse("passenger-medif", args=[pk, booking.pk, passenger.pk]), save=save,
         success=_("The MEDIF is recorded as sent."), booking=booking,
         intro=_("The airline needs it at least 48 hours before departure."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def document_confirmation_view(request, pk, booking_pk, passenger_pk):
+    """Record that the embassy or authority confirmed a requested emergency travel document or laissez-passer
+    for the travel dates: the passenger's document guard then passes for those dates."""
+    booking = _booking_for(request, pk, booking_pk, Action.BOOKING_MANAGE, Action.DOCUMENT_EDIT)
+    passenger = _passenger_of(booking, passenger_pk)
+    documents = list(confirmable_documents([passenger.person_id])) if passenger.person_id else []
+    if not documents:
+        raise Http404("No requested document to confirm")
+
+    def save(data, form):
+        services.document_confirmation_record(
+            actor=request.user, document=form.documents[data["document"]], authority=data["authority"],
+            valid_from=data["valid_from"], valid_until=data["valid_until"], confirmed_on=data["confirmed_on"])
+
+    itinerary = workflow.current_itinerary(booking)
+    segments = list(itinerary.segments.all()) if itinerary else []
+    initial = {"document": str(documents[0].pk)}
+    if segments:
+        first, last = workflow.travel_dates(segments)[0], workflow.travel_dates(segments)[-1]
+        initial.update(valid_from=first, valid_until=last)
+    return _form_view(
+        request, booking.case, form_class=DocumentConfirmationForm,
+        title=_("Document confirmed for travel: %(name)s") % {"name": passenger}, submit=_("Record"),
+        action_url=reverse("document-confirmation", args=[pk, booking.pk, passenger.pk]), save=save,
+        success=_("The confirmation is recorded."), booking=booking, form_kwargs={"documents": documents},
+        initial=initial,
+        intro=_("The embassy or authority confirmed that the requested document will be issued for travel in "
+                "this period: the passenger can be booked before the document is in hand."),
     )
 
 

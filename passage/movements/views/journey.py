@@ -24,13 +24,16 @@ from ..enums import LIVE_BOOKING_STATUSES, BookingStatus, ItineraryLeg
 from ..models import (
     AssistanceRequest,
     BookingStatusChange,
+    CashContribution,
+    CashProposal,
+    DocumentConfirmation,
     Escort,
     Itinerary,
     Passenger,
     Segment,
     SegmentTimeChange,
 )
-from ..selectors import booking_costs, booking_warnings, bookings_visible_to
+from ..selectors import booking_costs, booking_warnings, bookings_visible_to, confirmable_documents
 
 # The booking moves made on these screens; checking in, departure and no-show are the desk's (the airport's day).
 SCREEN_MOVES = (BookingStatus.BOOKED, BookingStatus.TICKETED, BookingStatus.CANCELLED)
@@ -119,6 +122,7 @@ def journey_context(user, case, **extra) -> dict:
     live = next((b for b in bookings if b.status in LIVE_BOOKING_STATUSES), None)
     current = live or (bookings[0] if bookings else None)
     can_manage = user_can(user, Action.BOOKING_MANAGE)
+    can_propose_cash = user_can(user, Action.CASH_PROPOSE)
     context = {
         "case": case,
         "booking": current,
@@ -126,6 +130,11 @@ def journey_context(user, case, **extra) -> dict:
         "can_request": user_can(user, Action.BOOKING_REQUEST) or can_manage,
         "request_refusal": request_refusal(case, live),
         "can_manage": can_manage,
+        "can_confirm_documents": can_manage or user_can(user, Action.DOCUMENT_EDIT),
+        "can_propose_cash": can_propose_cash,
+        "cash_approved": CashContribution.objects.filter(case=case, superseded_at__isnull=True).first(),
+        "cash_proposal": CashProposal.objects.filter(case=case, superseded_at__isnull=True).exclude(
+            status="approved").select_related("decided_by").first(),
     }
     if current is not None:
         current.case = case
@@ -135,6 +144,19 @@ def journey_context(user, case, **extra) -> dict:
         itinerary = next((i for i in main if i.superseded_at is None), None)
         segments = list(itinerary.segments.all()) if itinerary else []
         passengers = list(current.passengers.all())
+        # Per passenger: the requested documents an embassy may confirm for the dates, and their confirmations.
+        person_ids = [p.person_id for p in passengers if p.person_id]
+        confirmable: dict[int, list] = {}
+        for doc in confirmable_documents(person_ids):
+            confirmable.setdefault(doc.person_id, []).append(doc)
+        confirmed: dict[int, list] = {}
+        requested = [d for docs in confirmable.values() for d in docs]
+        for c in (DocumentConfirmation.objects.filter(document__in=requested).select_related("document")
+                  if requested else []):
+            confirmed.setdefault(c.document.person_id, []).append(c)
+        for p in passengers:
+            p.confirmable = confirmable.get(p.person_id, [])
+            p.confirmations = confirmed.get(p.person_id, [])
         context.update({
             "open": current.status not in CLOSED,
             "rebookable": current.status in workflow.REBOOKABLE,
