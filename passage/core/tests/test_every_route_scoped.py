@@ -120,3 +120,16 @@ def test_unassigned_sensitive_case_of_ones_own_work_post_is_404_on_every_route(c
         for method in ("get", "post"):
             response = getattr(client, method)(url_for(route, target), {"reason": "x"})
             assert response.status_code in (404, 405), f"{method} {route}"
+
+
+@pytest.mark.django_db
+def test_finance_reaches_no_case_or_person_route_even_of_its_own_mission(client, case_b_full):
+    """Finance decides on cash contributions from its own queue (docs/decisions/0009); it has no case scope."""
+    from passage.testing.factories import UserFactory
+
+    finance = UserFactory(username="finance_walk", mission=case_b_full["case"].mission, role="finance")
+    client.force_login(finance)
+    for route in routes():
+        for method in ("get", "post"):
+            response = getattr(client, method)(url_for(route, case_b_full), {"reason": "x"})
+            assert response.status_code in (404, 405), f"{method} {route}: {response.status_code}"
