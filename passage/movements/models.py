@@ -15,7 +15,7 @@ from django_countries.fields import CountryField
 from passage.accounts.models import Mission
 from passage.cases.models import Case
 from passage.people.models import Person, TravelDocument
-from passage.reference.models import Airport, PartnerLocation
+from passage.reference.models import Airport, PartnerLocation, Project
 
 from .enums import (
     LIVE_BOOKING_STATUSES,
@@ -114,6 +114,10 @@ class Booking(models.Model):
                               default=BookingStatus.REQUESTED)
     status_changed_at = models.DateTimeField(_("status since"))
     reference = models.CharField(_("booking reference (PNR)"), max_length=6, blank=True)
+    # The project the booking's costs (tickets, escorts) are recorded against; its code is kept beside it as
+    # entered (lists, manifests) and always matches ``project.code``.
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("project"))
     project_code = models.CharField(_("project code"), max_length=20, blank=True)
     remarks = models.CharField(_("remarks"), max_length=300, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",

@@ -141,3 +141,31 @@ class PartnerLocation(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.city})"
+
+
+class Project(models.Model):
+    """A funded project of a mission (a ministry's or an EU fund's grant): every cost is recorded against one,
+    and expenditure is reported per project with its funding source."""
+
+    mission = models.ForeignKey("accounts.Mission", on_delete=models.PROTECT, related_name="projects",
+                                verbose_name=_("mission"))
+    code = models.CharField(_("project code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    funded_by = models.CharField(_("funded by"), max_length=120)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                                   name="project_period"),
+        ]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+    def runs_on(self, day: datetime.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

@@ -307,3 +307,18 @@ class MovementPassengerFactory(factory.django.DjangoModelFactory):
     sex = Sex.FEMALE
     birth_year = 1988
     nationality = "SY"
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A running AVRR project of the mission, funded by a ministry (synthetic)."""
+
+    class Meta:
+        model = "reference.Project"
+        django_get_or_create = ("code",)
+
+    mission = factory.SubFactory(MissionFactory)
+    code = factory.Sequence(lambda n: f"AVRR-NL-{2026 + n}")
+    name = "Assisted voluntary return and reintegration"
+    funded_by = "Ministry of Justice and Security"
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=200))
+    ends_on = None

@@ -13,12 +13,32 @@ from passage.cases.models import Case
 from passage.cases.services import case_transition_by_movements
 from passage.core.errors import ServiceError, TransitionRefused
 from passage.people.models import Person
+from passage.reference.models import Project
 
 from .. import validation, workflow
 from ..enums import LIVE_BOOKING_STATUSES, BookingStatus, CharterStatus, ItineraryLeg
 from ..models import Booking, BookingStatusChange, Charter, Itinerary, Passenger, Segment
 from ._base import B, _audit, _bump, _check_lengths, _lock, _lock_case, _refuse, _require
 from .charters import BOOKABLE_CHARTER, seats_error
+
+
+def _project(mission_id: int, code: str, errors: dict):
+    """The mission's project running today with this code (the costs go to it), or None with the error set."""
+    if not code:
+        return None
+    if msg := validation.project_code_error(code):
+        errors["project_code"] = msg
+        return None
+    project = Project.objects.filter(mission_id=mission_id, code=code).first()
+    if project is None:
+        errors["project_code"] = _("“%(code)s” is not a project of this mission.") % {"code": code}
+    elif not project.runs_on(timezone.localdate()):
+        errors["project_code"] = _("The project %(code)s runs from %(start)s to %(end)s: costs cannot be recorded "
+                                   "against it today.") % {"code": code, "start": project.starts_on.isoformat(),
+                                                           "end": project.ends_on.isoformat() if project.ends_on
+                                                           else "—"}
+        return None
+    return project
 
 
 @transaction.atomic
@@ -55,8 +75,7 @@ def booking_request(
     elif not chosen:
         errors["persons"] = _("Choose at least one member of the household.")
     project_code = validation.clean_code(project_code)
-    if project_code and (msg := validation.project_code_error(project_code)):
-        errors["project_code"] = msg
+    project = _project(locked.mission_id, project_code, errors)
     remarks = (remarks or "").strip()
     _check_lengths(Booking, errors, remarks=remarks)
     seats = len(chosen) if seats is None else seats
@@ -78,7 +97,7 @@ def booking_request(
     now = timezone.now()
     booking = Booking.objects.create(
         mission_id=locked.mission_id, case=locked, charter=charter, seats=seats if charter else 0,
-        status=B.REQUESTED, status_changed_at=now, project_code=project_code, remarks=remarks,
+        status=B.REQUESTED, status_changed_at=now, project=project, project_code=project_code, remarks=remarks,
         requested_by=actor, requested_at=now,
     )
     Passenger.objects.bulk_create([Passenger(booking=booking, mission_id=booking.mission_id, person=p)
@@ -103,7 +122,8 @@ def booking_request(
 @transaction.atomic
 def booking_update(*, actor, booking: Booking | int, version: int, reference: str | None = None,
                    project_code: str | None = None, remarks: str | None = None) -> Booking:
-    """Record the airline's booking reference (PNR), the project the costs go to, remarks."""
+    """Record the airline's booking reference (PNR), the project the costs go to (a project of the mission,
+    running today), remarks."""
     _require(actor, Action.BOOKING_MANAGE)
     locked = _lock(actor, booking, version)
     if locked.status in (B.DEPARTED, B.CANCELLED):
@@ -115,10 +135,11 @@ def booking_update(*, actor, booking: Booking | int, version: int, reference: st
         after["reference"] = validation.clean_code(reference)
         if after["reference"] and (msg := validation.pnr_error(after["reference"])):
             errors["reference"] = msg
+    project = locked.project
     if project_code is not None:
         after["project_code"] = validation.clean_code(project_code)
-        if after["project_code"] and (msg := validation.project_code_error(after["project_code"])):
-            errors["project_code"] = msg
+        if after["project_code"] != locked.project_code:
+            project = _project(locked.mission_id, after["project_code"], errors)
     if remarks is not None:
         after["remarks"] = remarks.strip()
         _check_lengths(Booking, errors, remarks=after["remarks"])
@@ -128,7 +149,8 @@ def booking_update(*, actor, booking: Booking | int, version: int, reference: st
         return locked
     for k, v in after.items():
         setattr(locked, k, v)
-    _bump(locked, list(after))
+    locked.project = project
+    _bump(locked, [*after, "project"])
     _audit(actor, AuditAction.UPDATE, locked, summary="changed booking", changes=changes)
     return locked
 

@@ -13,6 +13,7 @@ from passage.movements import services
 from passage.movements.enums import BookingStatus as B
 from passage.movements.models import Booking, BookingStatusChange, Passenger, Segment
 from passage.movements.tests.conftest import journey, ready_household
+from passage.testing.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,7 @@ def booked(actor, case, *, reference="K7Q2XB"):
 
 
 def test_a_counsellor_requests_a_booking_for_the_whole_household(counsellor_a, ready_case):
+    project = ProjectFactory(mission=ready_case.mission, code="AVRR-NL-2026")
     booking = services.booking_request(actor=counsellor_a, case=ready_case, project_code="avrr-nl-2026",
                                        remarks="Family prefers a morning flight")
 
@@ -45,6 +47,7 @@ def test_a_counsellor_requests_a_booking_for_the_whole_household(counsellor_a, r
     assert (stored.status, stored.case_id, stored.mission_id, stored.requested_by, stored.project_code,
             stored.remarks, stored.version) == (B.REQUESTED, ready_case.pk, ready_case.mission_id, counsellor_a,
                                                 "AVRR-NL-2026", "Family prefers a morning flight", 1)
+    assert stored.project == project
     assert sorted(Passenger.objects.filter(booking=booking).values_list("person__given_names", flat=True)) == [
         "Luka", "Nino"]
     assert list(BookingStatusChange.objects.filter(booking=booking).values_list("from_status", "to_status")) == [

@@ -23,7 +23,7 @@ from passage.movements.models import (
     SegmentTimeChange,
     SpecialAssistance,
 )
-from passage.testing.factories import UserFactory
+from passage.testing.factories import ProjectFactory, UserFactory
 
 from .conftest import local, ready_household, travel_day
 
@@ -185,6 +185,7 @@ def test_the_journey_fragment_costs_the_same_for_one_passenger_or_four(
 
 
 def test_a_counsellor_requests_the_departure_of_some_of_the_household(as_user, counsellor_a, family):
+    ProjectFactory(mission=family.mission, code="AVRR-2026")
     members = list(family.members.order_by("pk"))
     client = as_user(counsellor_a)
     assert client.get(reverse("booking-request", args=[family.pk])).status_code == 200

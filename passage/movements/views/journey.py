@@ -118,7 +118,7 @@ def request_refusal(case, live) -> str:
 
 def journey_context(user, case, **extra) -> dict:
     bookings = list(bookings_visible_to(user).filter(case=case).select_related("requested_by", "booked_by",
-                                                                              "charter"))
+                                                                              "charter", "project"))
     live = next((b for b in bookings if b.status in LIVE_BOOKING_STATUSES), None)
     current = live or (bookings[0] if bookings else None)
     can_manage = user_can(user, Action.BOOKING_MANAGE)
