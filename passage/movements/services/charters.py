@@ -133,8 +133,8 @@ def charter_move_blockers(actor, charter: Charter, to_status: str, reason: str |
     if to_status == CharterStatus.CANCELLED:
         if reason is not None and not reason.strip():
             blockers.append(_("A reason."))
-        boarded = (DeskEvent.objects.filter(booking__in=live, step=DeskStep.BOARDED, undone_at__isnull=True)
-                   .count())
+        boarded = DeskEvent.objects.filter(booking__in=live, step=DeskStep.BOARDED, undone_at__isnull=True,
+                                           itinerary__superseded_at__isnull=True).count()
         if boarded:
             blockers.append(ngettext(
                 "%(n)s passenger has boarded: the flight is leaving, it cannot be cancelled.",
@@ -151,8 +151,8 @@ def charter_transition(*, actor, charter: Charter | int, to_status: str, reason:
 
     - departed (movements staff at the airport, ``desk.record``): every checked-in booking with a passenger on
       board has its departure confirmed through ``departure_confirm`` (booking and case "departed", the outbox
-      event "case.departed"); a passenger of it who did not board is recorded at the desk as not showing. A
-      booking nobody of which boarded (checked in or ticketed) moves to "no-show"; one never ticketed is
+      event "case.departed"); a passenger who did not board is recorded at the desk as not showing. A booking
+      nobody of which boarded (checked in or ticketed) moves to "no-show" (``booking_no_show``); one never ticketed is
       cancelled; both release their case to "ready to depart" so it can be rebooked. If any booking cannot
       depart (documents still in our custody, the cash contribution not handed over) nothing moves and every
       reason is listed, naming the case.
@@ -227,7 +227,7 @@ def booking_transition_on_charter(actor, booking: Booking, to_status: str, reaso
 
 def _depart_bookings(actor, charter: Charter, bookings: list[Booking], when, result: CharterMove) -> None:
     from .departures import departure_confirm
-    from .desk import desk_step_record
+    from .desk import booking_no_show, desk_step_record, journey_id
 
     not_boarded = _("Did not board the charter flight %(ref)s") % {"ref": charter.reference}
     refused: list[str] = []
@@ -235,23 +235,27 @@ def _depart_bookings(actor, charter: Charter, bookings: list[Booking], when, res
         booking = _lock(actor, booking.pk)
         passengers = list(booking.passengers.select_related("person", "escort__staff").order_by("pk"))
         steps: dict[int, set[str]] = {}
-        for passenger_id, step in DeskEvent.objects.filter(booking=booking, undone_at__isnull=True).exclude(
+        for passenger_id, step in DeskEvent.objects.filter(booking=booking, itinerary_id=journey_id(booking),
+                                                           undone_at__isnull=True).exclude(
                 step=DeskStep.UNDO).values_list("passenger_id", "step"):
             steps.setdefault(passenger_id, set()).add(step)
         boarded = [p for p in passengers if DeskStep.BOARDED in steps.get(p.pk, set())]
         missing = [p for p in passengers if p not in boarded]
         result.did_not_board += [_label(p, booking.case) for p in missing]
-        if booking.status == B.CHECKED_IN and boarded:
+        if booking.status in (B.CHECKED_IN, B.TICKETED):
+            # At the desk, whoever did not board did not show; then the booking departs, or is a no-show.
             for p in missing:
                 if DeskStep.NO_SHOW not in steps.get(p.pk, set()):
                     desk_step_record(actor=actor, passenger=p, step=DeskStep.NO_SHOW, reason=not_boarded)
+        if booking.status == B.CHECKED_IN and boarded:
             try:
                 result.departed.append(departure_confirm(actor=actor, booking=booking.pk, departed_at=when))
             except TransitionRefused as exc:
                 refused += [f"{booking.case.number}: {d}" for d in exc.details] or [
                     f"{booking.case.number}: {exc.message}"]
         elif booking.status in (B.CHECKED_IN, B.TICKETED):
-            result.no_show.append(booking_transition_on_charter(actor, booking, B.NO_SHOW, not_boarded))
+            result.no_show.append(booking_no_show(actor=actor, booking=booking.pk, reason=not_boarded,
+                                                  case_status=CaseStatus.READY_TO_DEPART))
         else:
             why = _("The charter flight %(ref)s left without this booking (it was “%(status)s”).") % {
                 "ref": charter.reference, "status": BookingStatus(booking.status).label}

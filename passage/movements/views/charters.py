@@ -117,7 +117,7 @@ def charter_context(user, charter, **extra) -> dict:
     visible_live_seats = sum(b.seats for b in bookings if b.status in LIVE_BOOKING_STATUSES)
     not_boarded = {}
     for event in DeskEvent.objects.filter(booking__in=[b.pk for b in bookings], step=DeskStep.NO_SHOW,
-                                          undone_at__isnull=True).select_related("passenger__person"):
+                                          undone_at__isnull=True, itinerary__superseded_at__isnull=True).select_related("passenger__person"):
         not_boarded.setdefault(event.booking_id, []).append(event)
     rows = [{"booking": b, "passengers": len(b.passengers.all()), "live": b.status in LIVE_BOOKING_STATUSES,
              "no_shows": [workflow.person_label(e.passenger.person) if e.passenger.person_id else str(

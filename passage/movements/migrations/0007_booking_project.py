@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('movements', '0005_cash_proposal'),
+        ('movements', '0006_cash_proposal'),
         ('reference', '0003_project'),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('cases', '0007_case_open_board_booked'),
-        ('movements', '0004_airport_day'),
+        ('movements', '0005_desk_step_per_journey'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
