@@ -49,3 +49,12 @@ class PartnerLocationForm(StyledFormMixin, forms.Form):
     postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
     city = forms.CharField(label=_("City"), max_length=80)
     country = forms.ChoiceField(label=_("Country"), choices=_country_choices, initial="NL")
+
+
+class ProjectForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(label=_("Project code"), max_length=20, help_text=_("e.g. AVRR-NL-2027."))
+    name = forms.CharField(label=_("Name"), max_length=120)
+    funded_by = forms.CharField(label=_("Funded by"), max_length=120, help_text=_("The donor: a ministry, an EU fund."))
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput, required=False,
+                              help_text=_("Leave empty while it runs."))

@@ -15,7 +15,8 @@ from passage.audit.services import audit_record
 from passage.core.errors import ServiceError
 
 from .enums import Programme, RuleCode
-from .models import EligibilityRule, ExcludedCountry, PartnerLocation, PartnerOrganisation
+from .models import EligibilityRule, ExcludedCountry, PartnerLocation, PartnerOrganisation, Project
+from .validation import project_code_error
 
 
 def _require(actor) -> None:
@@ -181,3 +182,30 @@ def partner_location_create(
            changes={"organisation": [None, organisation.name], "name": [None, location.name],
                     "city": [None, location.city]})
     return location
+
+
+@transaction.atomic
+def project_create(*, actor, code: str, name: str, funded_by: str, starts_on: datetime.date,
+                   ends_on: datetime.date | None = None) -> Project:
+    """A funded project of the administrator's mission: bookings record their costs against it."""
+    _require(actor)
+    if not actor.mission_id:
+        raise ServiceError(_("You are not allowed to change rules or reference data."))
+    code = (code or "").strip().upper()
+    name, funded_by = (name or "").strip(), (funded_by or "").strip()
+    errors = {f: _("This field is required.") for f, v in (("code", code), ("name", name), ("funded_by", funded_by))
+              if not v}
+    if code and (msg := project_code_error(code)):
+        errors["code"] = msg
+    elif code and Project.objects.filter(code=code).exists():
+        errors["code"] = _("A project with this code exists.")
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = _("The project ends before it starts.")
+    if errors:
+        raise ServiceError(_("Please correct the marked fields."), field_errors=errors)
+    project = Project.objects.create(mission_id=actor.mission_id, code=code, name=name, funded_by=funded_by,
+                                     starts_on=starts_on, ends_on=ends_on)
+    _audit(actor, AuditAction.CREATE, project, summary=f"project {code}",
+           changes={"code": [None, code], "funded_by": [None, funded_by], "starts_on": [None, _iso(starts_on)],
+                    "ends_on": [None, _iso(ends_on)]})
+    return project

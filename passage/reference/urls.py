@@ -10,4 +10,6 @@ urlpatterns = [
     path("partners/", views.partner_list, name="partner-list"),
     path("partners/new/", views.partner_create, name="partner-create"),
     path("partners/locations/new/", views.partner_location_create, name="partner-location-create"),
+    path("projects/", views.project_list, name="project-list"),
+    path("projects/new/", views.project_create, name="project-create"),
 ]

@@ -23,8 +23,9 @@ from .forms import (
     ExcludedCountryForm,
     PartnerLocationForm,
     PartnerOrganisationForm,
+    ProjectForm,
 )
-from .models import EligibilityRule, ExcludedCountry, PartnerLocation, PartnerOrganisation
+from .models import EligibilityRule, ExcludedCountry, PartnerLocation, PartnerOrganisation, Project
 
 
 def _require(request) -> None:
@@ -149,3 +150,28 @@ def partner_location_create(request):
 
     return _form_page(request, form, "reference/partner_form.html", {"title": _("New partner location")}, save,
                       "partner-list")
+
+
+def project_list(request):
+    """The mission's funded projects: every booking's costs are recorded against one."""
+    _require(request)
+    today = timezone.localdate()
+    projects = list(Project.objects.filter(mission_id=request.user.mission_id).order_by("code"))
+    for p in projects:
+        p.running = p.runs_on(today)
+    return render(request, "reference/project_list.html", {"projects": projects})
+
+
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    _require(request)
+    form = ProjectForm(request.POST or None)
+
+    def save(data):
+        project = services.project_create(actor=request.user, code=data["code"], name=data["name"],
+                                          funded_by=data["funded_by"], starts_on=data["starts_on"],
+                                          ends_on=data["ends_on"])
+        return _("Project %(code)s added.") % {"code": project.code}
+
+    return _form_page(request, form, "reference/project_form.html", {"title": _("New project")}, save,
+                      "project-list")
