@@ -11,9 +11,11 @@ $PY manage.py migrate --noinput
 $PY manage.py demo_seed          # does nothing if the demo is already loaded
 $PY manage.py demo_logins
 
-.venv/bin/celery -A passage worker --loglevel=warning --concurrency=1 --pool=solo >var/worker.log 2>&1 &
+# One worker with the beat scheduler inside it (-B): it carries the outbox's messages out and sweeps every 30 s.
+.venv/bin/celery -A passage worker -B -s var/celerybeat-schedule --loglevel=warning --concurrency=1 --pool=solo \
+  >var/worker.log 2>&1 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
-echo "Celery worker started (pid $WORKER, log var/worker.log)."
+echo "Celery worker with the outbox sweep started (pid $WORKER, log var/worker.log)."
 echo "Passage on http://127.0.0.1:${PORT}/  (Ctrl-C stops web and worker)"
 $PY manage.py runserver "127.0.0.1:${PORT}" --noreload

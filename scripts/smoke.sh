@@ -22,4 +22,22 @@ grep -q '"status": "ok"' <<<"$health"
 curl -fsSL "http://127.0.0.1:$PORT/login/" | grep -q 'name="login"' || { echo "no sign-in form at /login/"; exit 1; }
 grep -q "counsellor" "$log" || { echo "demo logins were not printed"; cat "$log"; exit 1; }
 .venv/bin/python scripts/smoke_login.py "http://127.0.0.1:$PORT"
+# The worker carries a message out: queued in a transaction here, sent by the quick start's worker.
+export DJANGO_SETTINGS_MODULE=passage.settings.dev
+id=$(.venv/bin/python manage.py shell -c "
+from django.db import transaction
+from passage.accounts.models import Mission
+from passage.messaging.services import message_queue
+with transaction.atomic():
+    m = message_queue(channel='sms', recipient='+31600000000', kind='smoke', mission_id=Mission.objects.first().pk)
+print(m.pk)" | tail -1)
+for _ in $(seq 60); do
+  status=$(.venv/bin/python manage.py shell -c "
+from passage.messaging.models import Message
+print(Message.objects.get(pk='$id').status)" | tail -1)
+  [ "$status" = sent ] && break
+  sleep 1
+done
+[ "$status" = sent ] || { echo "the worker did not send the smoke message (status: $status)"; cat var/worker.log; exit 1; }
+echo "worker: message $id sent"
 echo "smoke ok"

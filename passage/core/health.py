@@ -1,4 +1,4 @@
-"""Health of the parts Passage needs: the database and the task queue."""
+"""Health of the parts Passage needs: the database and the task queue; the age of the outbox's backlog."""
 
 from django.conf import settings
 from django.db import connection
@@ -25,3 +25,9 @@ def queue_state() -> tuple[bool, str]:
         return True, "ok"
     except Exception as exc:  # noqa: BLE001
         return False, f"down: {exc.__class__.__name__}"
+
+
+def outbox_backlog_seconds() -> int:
+    from passage.messaging.delivery import backlog_age
+
+    return int(backlog_age())

@@ -13,3 +13,29 @@ class OutboxEventType(models.TextChoices):
 
     CASE_DEPARTED = "case.departed", _("The case departed")
     CASE_ARRIVED = "case.arrived", _("The case arrived in the country of return")
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    WEBHOOK = "webhook", _("Webhook")
+    EMAIL = "email", _("E-mail")
+
+
+class MessageStatus(models.TextChoices):
+    """A message's way out. ``queued`` → ``sending`` (a worker holds it, until its lease runs out) → ``sent`` (the
+    gateway or the receiver took it) → ``delivered`` / ``failed`` (a delivery receipt says so). A temporary error
+    puts it back to ``queued`` with a later ``next_attempt_at``; after the last attempt, or on a permanent error,
+    it is ``dead``: shown to staff with the error, and replayable by hand."""
+
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+    DEAD = "dead", _("Dead")
+
+
+class AttemptOutcome(models.TextChoices):
+    SENT = "sent", _("Sent")
+    RETRY = "retry", _("Temporary error: tried again later")
+    DEAD = "dead", _("Given up")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passage.accounts.models import Mission
 
-from .enums import OutboxEventType, OutboxStatus
+from .enums import AttemptOutcome, Channel, MessageStatus, OutboxEventType, OutboxStatus
 
 
 class OutboxEvent(models.Model):
@@ -41,3 +41,66 @@ class OutboxEvent(models.Model):
 
     def __str__(self):
         return f"{self.event_type} {self.dedupe_key}"
+
+
+class Message(models.Model):
+    """One message to one recipient over one channel (an SMS to a migrant's number, a webhook to a partner
+    location's endpoint, an e-mail), written in the transaction of the change that caused it and carried out by
+    the workers (``messaging.delivery``).
+
+    ``id`` is stable: it travels with every attempt (the SMS's client reference, the webhook's ``webhook-id``), so
+    a receiver that gets it twice — a worker died after sending and before recording it — drops the second."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+", db_index=True)
+    event = models.ForeignKey(OutboxEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="messages")
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    # The address on the channel: an E.164 number, an endpoint's id, an e-mail address.
+    recipient = models.CharField(_("to"), max_length=254)
+    # What the message is about, as plain ids (no foreign keys: the outbox neither locks nor cascades).
+    case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    person_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(_("message"), max_length=40)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=MessageStatus.choices,
+                              default=MessageStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    # While ``sending``: the worker's claim runs out at this time; after it, the sweep may claim it again.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    provider_ref = models.CharField(_("gateway reference"), max_length=80, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="message_due"),
+                   models.Index(fields=["channel", "provider_ref"], name="message_provider_ref")]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self):
+        return f"{self.channel} {self.kind} {self.id}"
+
+
+class MessageAttempt(models.Model):
+    """One try to send a message: when, how it ended, the error, how long the gateway took. The delivery
+    history staff see; rows are only added."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="history")
+    number = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    outcome = models.CharField(max_length=8, choices=AttemptOutcome.choices)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["message", "number", "id"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+
+    def __str__(self):
+        return f"{self.message_id} #{self.number} {self.outcome}"

@@ -165,6 +165,24 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# The outbox sweep (docs/decisions/0010): hands every due message to a worker, whatever a lost task left behind.
+MESSAGING_SWEEP_SECONDS = 30
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "messaging.sweep", "schedule": float(MESSAGING_SWEEP_SECONDS)},
+}
+
+# Messages: the gateway per channel; attempts, back-off and the worker's lease on a message.
+MESSAGING_GATEWAYS = {
+    "sms": "passage.messaging.gateways.console.ConsoleGateway",
+    "webhook": "passage.messaging.gateways.console.ConsoleGateway",
+    "email": "passage.messaging.gateways.console.ConsoleGateway",
+}
+MESSAGING_MAX_ATTEMPTS = 8
+MESSAGING_BACKOFF_BASE_SECONDS = 30
+MESSAGING_BACKOFF_CAP_SECONDS = 3600
+MESSAGING_LEASE_SECONDS = 120
+# The queue the delivery tasks go to (the workers consume it; a deployment may give messages their own workers).
+MESSAGING_QUEUE = "celery"
 
 LOGGING = {
     "version": 1,

@@ -38,3 +38,13 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# A real Celery worker started by a test (passage/messaging/tests/test_worker.py) works on the test's database
+# through a real broker, and sweeps every second.
+if os.environ.get("PASSAGE_TEST_WORKER"):
+    CELERY_TASK_ALWAYS_EAGER = False
+    CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"]
+    DATABASES["default"]["NAME"] = os.environ["PASSAGE_TEST_DATABASE"]
+    CELERY_TASK_DEFAULT_QUEUE = MESSAGING_QUEUE = os.environ["PASSAGE_TEST_QUEUE"]  # its own: no other run takes them
+    MESSAGING_SWEEP_SECONDS = 1
+    CELERY_BEAT_SCHEDULE = {"outbox-sweep": {"task": "messaging.sweep", "schedule": 1.0}}  # noqa: F405

@@ -7,7 +7,7 @@ from django.test import override_settings
 def test_healthz_answers_200_without_login_when_database_and_queue_are_up(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "queue": "eager"}
+    assert response.json() == {"status": "ok", "database": "ok", "queue": "eager", "outbox_backlog_seconds": 0}
 
 
 @pytest.mark.django_db
@@ -40,3 +40,20 @@ def test_healthz_answers_503_when_the_database_fails(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "down: OperationalError"
+
+
+@pytest.mark.django_db
+def test_healthz_tells_how_old_the_outbox_backlog_is(client, mission):
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from passage.messaging.models import Message
+    from passage.messaging.services import message_queue
+
+    with transaction.atomic():
+        message = message_queue(channel="sms", recipient="+31612345678", kind="reminder", mission_id=mission.pk)
+    Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=10))
+    body = client.get("/healthz").json()
+    assert 599 <= body["outbox_backlog_seconds"] <= 605 and body["status"] == "ok"

@@ -1,0 +1,15 @@
+"""Celery tasks of the outbox. A task carries only the message's id; the row is the truth (re-read, claimed)."""
+
+from celery import shared_task
+
+from . import delivery
+
+
+@shared_task(name="messaging.deliver", ignore_result=True, acks_late=True)
+def deliver_message(message_id: str) -> str:
+    return delivery.deliver(message_id)
+
+
+@shared_task(name="messaging.sweep", ignore_result=True)
+def sweep_outbox() -> int:
+    return delivery.sweep()
