@@ -39,6 +39,8 @@ from passage.cases.models import (
     StatusChange,
     Vulnerability,
 )
+from passage.movements.enums import CustodyEventKind, CustodyParty
+from passage.movements.models import CustodyEvent
 from passage.people.enums import (
     Custody,
     DocumentKind,
@@ -120,6 +122,10 @@ class Rows:
     guardians: list = field(default_factory=list)
     fit_statements: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    custody_events: list = field(default_factory=list)
+    # Ready-to-depart cases built for the movements of the demo (``passage.core.demo.movements``), in the order
+    # of the ready days asked for.
+    movement_cases: list = field(default_factory=list)
 
 
 @dataclass
@@ -319,13 +325,19 @@ class CaseBuilder:
             return [S.CONTACT, S.CLOSED]
         raise ValueError(status)
 
-    def _dates(self, path: list[str]) -> list[datetime.date]:
-        """The day each status of ``path`` was entered, ending at most today, first contact within the year."""
+    def _dates(self, path: list[str], end: datetime.date | None = None) -> list[datetime.date]:
+        """The day each status of ``path`` was entered, ending at most today (or on ``end``), first contact within
+        the year."""
         gaps = [self.rng.randint(*_STAGE_DAYS.get(s, (3, 30))) for s in path[:-1]]
         span = sum(gaps)
         if span > 330:
             gaps = [max(1, g * 330 // span) for g in gaps]
             span = sum(gaps)
+        if end is not None:
+            days = [end - datetime.timedelta(days=span)]
+            for g in gaps:
+                days.append(days[-1] + datetime.timedelta(days=g))
+            return days
         # Cases still in the first statuses are mostly recent: a contact lingers weeks, not a year.
         tail = 0 if path[-1] in (S.CLOSED, S.REJECTED, S.WITHDRAWN, S.ON_HOLD) else 1
         max_slack = 364 - span if not tail else min(364 - span, {S.CONTACT: 90, S.APPLICATION: 45}.get(path[-1], 60))
@@ -337,8 +349,10 @@ class CaseBuilder:
         return days
 
     # ---------------------------------------------------------------- build
-    def build(self) -> Rows:
-        statuses = _quota(self.n, STATUS_SHARES)
+    def build(self, movement_ready_days: list[datetime.date] = ()) -> Rows:
+        """``n_cases`` cases: ``movement_ready_days`` of them ready to depart on those days (for the movements of
+        the demo: plain households with valid passports in our custody), the others in the shares of a year."""
+        statuses = _quota(self.n - len(movement_ready_days), STATUS_SHARES)
         self.rng.shuffle(statuses)
         demo_posts = [wp for wp in self.org.work_posts if self.demo_counsellor in self.counsellors_at[wp.pk]]
         for i, status in enumerate(statuses):
@@ -347,16 +361,27 @@ class CaseBuilder:
             else:
                 wp = self.rng.choices(self.org.work_posts, weights=self.wp_weights)[0]
             counsellor = self.rng.choice(self.counsellors_at[wp.pk])
-            self._case(status, wp, counsellor, force_sensitive=(i % 12 == 0 and i % 36 == 0))
+            # The demo counsellor's first three cases are one of each sensitive kind (a small demo has them all).
+            forced = ("uam", "trafficking", "medical")[i // 12] if i < 36 and i % 12 == 0 else (i % 36 == 0)
+            self._case(status, wp, counsellor, force_sensitive=forced)
+        for ready_on in movement_ready_days:
+            wp = self.rng.choices(self.org.work_posts, weights=self.wp_weights)[0]
+            self._case(S.READY_TO_DEPART, wp, self.rng.choice(self.counsellors_at[wp.pk]), force_sensitive=False,
+                       ready_on=ready_on)
+            self.rows.movement_cases.append(self.rows.cases[-1])
         return self.rows
 
-    def _case(self, status: str, wp, counsellor, force_sensitive: bool) -> None:
+    def _case(self, status: str, wp, counsellor, force_sensitive: bool | str,
+              ready_on: datetime.date | None = None) -> None:
         r = self.rng
         # What kind of case: sensitive categories first, then the household shape.
         roll = r.random()
         if force_sensitive:
-            roll = r.choice([0.01, 0.03, 0.06])
+            roll = {"uam": 0.01, "trafficking": 0.03, "medical": 0.06}.get(force_sensitive) or r.choice(
+                [0.01, 0.03, 0.06])
         special = "uam" if roll < 0.02 else "trafficking" if roll < 0.045 else "medical" if roll < 0.10 else ""
+        if ready_on is not None:
+            special = ""  # the movements staff of the demo hold no clearance for sensitive cases
         shape_roll = r.random()
         if special in ("uam", "trafficking"):
             shape = "single"
@@ -375,7 +400,7 @@ class CaseBuilder:
         if status == S.CLOSED:
             reason_kind = r.choices(["contact", "rejected", "withdrawn"], weights=[70, 15, 15])[0]
         path = self._path(status, reason_kind=reason_kind)
-        days = self._dates(path)
+        days = self._dates(path, end=ready_on)
         entered = dict(zip(path, days, strict=True))
         reached_eligibility = S.ELIGIBILITY in entered
         passes = S.PREPARATION in entered
@@ -484,7 +509,7 @@ class CaseBuilder:
         # Documents per member, as fits how far the case got.
         for _, person in household:
             self._documents(person, nationality, entered, path[-1], failure == "document" and person is principal,
-                            counsellor)
+                            counsellor, wp, passport=ready_on is not None)
 
         # Consents: data processing at application, sharing with partners during preparation.
         if applied:
@@ -591,7 +616,9 @@ class CaseBuilder:
         case.is_unaccompanied_minor = VulnerabilityKind.UNACCOMPANIED_MINOR in kinds
         case.is_medical = VulnerabilityKind.MEDICAL in kinds
 
-    def _documents(self, person, nationality, entered, final, must_lack, counsellor):
+    def _documents(self, person, nationality, entered, final, must_lack, counsellor, wp, passport=False):
+        """The member's documents as far as the case got; with ``passport``, a valid passport in our custody.
+        A document in our custody was received (a custody event, as ``document_receive`` writes it)."""
         r = self.rng
         applied = S.APPLICATION in entered
         created = self._at(entered.get(S.APPLICATION, entered[S.CONTACT]))
@@ -600,11 +627,26 @@ class CaseBuilder:
 
         def add(kind, status, **kw):
             number = self._document_number(kind) if status == DocumentStatus.HELD else ""
-            self.rows.documents.append(TravelDocument(
+            document = TravelDocument(
                 person=person, mission_id=person.mission_id, kind=kind, status=status, number=number, number_key=normalise_document_number(number),
-                issuing_country=nationality, created_at=created, created_by=counsellor, **kw))
+                issuing_country=nationality, created_at=created, created_by=counsellor, **kw)
+            self.rows.documents.append(document)
+            if document.custody == Custody.WITH_ORGANISATION:
+                handed_in = entered.get(S.PREPARATION, entered.get(S.APPLICATION, entered[S.CONTACT]))
+                day = min(handed_in + self._days(0, 3), entered.get(S.READY_TO_DEPART, self.today))
+                at = max(self._at(day, 8 * 60 + 15 + r.randint(0, 40)), created + datetime.timedelta(minutes=10))
+                self.rows.custody_events.append(CustodyEvent(
+                    document=document, mission_id=document.mission_id, kind=CustodyEventKind.RECEIVED,
+                    party=CustodyParty.HOLDER, held_at=f"Office safe, {wp.city}", custody=Custody.WITH_ORGANISATION,
+                    at=at, recorded_by=counsellor, recorded_at=at))
 
         ready = S.READY_TO_DEPART in entered and final == S.READY_TO_DEPART
+        if passport:
+            issued = self.today - self._days(200, 3000)
+            add(DocumentKind.PASSPORT, DocumentStatus.HELD, issued_on=issued,
+                expires_on=max(issued + datetime.timedelta(days=3650), self.today + self._days(400, 900)),
+                custody=Custody.WITH_ORGANISATION)
+            return
         needs_document = S.ELIGIBILITY in entered and not must_lack
         roll = r.random()
         if must_lack:

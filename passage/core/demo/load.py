@@ -34,6 +34,7 @@ from passage.cases.models import (
     StatusChange,
     Vulnerability,
 )
+from passage.movements.models import CustodyEvent
 from passage.people.models import Identifier, Nationality, Person, PersonName, Phone, TravelDocument
 from passage.people.services import case_name_tokens_refresh
 from passage.reference.models import (
@@ -44,12 +45,15 @@ from passage.reference.models import (
     PartnerOrganisation,
 )
 
+from . import movements as demo_movements
 from . import organisation as demo_org
 from .cases import EXCLUDED_NATIONALITY, EXCLUDED_REASON, EXCLUDED_SINCE_DAYS, CaseBuilder, Org
 from .cases import Rows as CaseRows
 
 DEMO_MARKER = {"object_type": "core.demo", "object_id": "demo"}
 SCALES = {"small": 60, "full": 1500}
+# Cases that left and arrived in the weeks before, on top of the movements every scale has.
+EXTRA_ARRIVED = {"small": 0, "full": 6}
 SEED = 20260101
 
 
@@ -155,7 +159,8 @@ def _write(rows: CaseRows) -> None:
                             (AssistedDeparture, rows.departures), (EligibilityCheck, rows.checks),
                             (EligibilityOutcome, rows.outcomes), (Vulnerability, rows.vulnerabilities),
                             (Consent, rows.consents), (ReturnGuardian, rows.guardians),
-                            (FitToTravel, rows.fit_statements), (Note, rows.notes)]:
+                            (FitToTravel, rows.fit_statements), (Note, rows.notes),
+                            (CustodyEvent, rows.custody_events)]:
             model.objects.bulk_create(objs, batch_size=batch)
     case_name_tokens_refresh(case_ids=[c.pk for c in rows.cases])
     # Rows were given their primary keys here (case numbers carry them): move the sequences past them.
@@ -177,16 +182,25 @@ def load_demo(*, scale: str = "full", write=print) -> bool:
         # The last working day: every generated moment lies before now.
         today = timezone.localdate() - datetime.timedelta(days=1)
         org, staff = ensure_organisation(today)
+        # The journeys around the real today (the airport's board), and the cases ready in time for them.
+        trips = demo_movements.plan(timezone.localdate(), extra_arrived=EXTRA_ARRIVED[scale],
+                                    rng=random.Random(SEED + 1))
         builder = CaseBuilder(org=org, n_cases=SCALES[scale], rng=random.Random(SEED), today=today,
                               first_ids={"person": _next_id(Person), "case": _next_id(Case),
                                          "check": _next_id(EligibilityCheck)})
-        rows = builder.build()
+        rows = builder.build(movement_ready_days=[t.ready_on for t in trips])
         _write(rows)
-        statuses = Counter(c.status for c in rows.cases)
+        moved = demo_movements.load_movements(
+            trips=trips, cases=rows.movement_cases, staff={u.username: u for u in staff}, missions=org.missions,
+            locations=org.locations, rng=random.Random(SEED + 2))
+        statuses = Counter(Case.objects.filter(pk__in=[c.pk for c in rows.cases]).values_list("status", flat=True))
         audit_record(actor=None, action=AuditAction.CREATE, summary="demo loaded", changes={
             "scale": [None, scale], "cases": [None, len(rows.cases)], "persons": [None, len(rows.persons)],
             "staff": [None, len(staff)], "statuses": [None, dict(sorted(statuses.items()))],
+            "bookings": [None, moved["bookings"]], "movements": [None, moved["movements"]],
         }, **DEMO_MARKER)
     write(f"Demo loaded ({scale}): {len(rows.cases)} cases, {len(rows.persons)} persons, {len(staff)} staff, "
-          f"{len(org.work_posts)} work posts of the host mission, in {time.monotonic() - started:.1f} s.")
+          f"{len(org.work_posts)} work posts of the host mission, {moved['bookings']} bookings and "
+          f"{moved['movements']} transits and arrivals ({moved['service_calls']} service calls), "
+          f"in {time.monotonic() - started:.1f} s.")
     return True

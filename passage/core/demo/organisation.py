@@ -13,6 +13,8 @@ MISSIONS = [
     ("NL", "Netherlands mission", "NL", True, "AMS"),
     ("GE", "Georgia mission", "GE", False, "TBS"),
     ("IQ", "Iraq mission", "IQ", False, "BGW"),
+    # Asked for transit assistance at Istanbul; it has no staff in the demo.
+    ("TR", "Türkiye mission", "TR", False, "IST"),
 ]
 
 _RECEPTION_CENTRES = [
