@@ -39,9 +39,9 @@ from passage.movements.enums import (
 )
 from passage.movements.models import Booking
 from passage.reference.enums import LocationKind
+from passage.reference.models import Airport
 
 AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
-IST = zoneinfo.ZoneInfo("Europe/Istanbul")
 
 # The journey home from Schiphol per nationality: (final airport, flight from Istanbul and its minutes in the air)
 # through Istanbul, or a direct flight (airline, number, minutes).
@@ -134,6 +134,7 @@ class Player:
         self.locations = locations
         self.next_ticket = 2350000000001
         self.steps = 0
+        self._zones: dict[str, zoneinfo.ZoneInfo] = {}
 
     # ---------------------------------------------------------------- the clock
     def call(self, moment: datetime.datetime, service, **kwargs):
@@ -156,29 +157,29 @@ class Player:
     # ---------------------------------------------------------------- the journey
     def segments(self, case: Case, departs: datetime.datetime) -> list[services.SegmentInput]:
         nationality = case.intended_destination or "GE"
-        departs_utc = departs.replace(tzinfo=AMS)
+        departs_at = departs.replace(tzinfo=AMS)
         slot = departs.strftime("%H:%M")
         if nationality in DIRECT:
             airport, airline, flight, minutes = DIRECT[nationality]
             # One number per time of day, as airlines number their daily flights (Istanbul: TO_ISTANBUL).
             flight = flight[:2] + str(int(flight[2:]) + 2 * list(TO_ISTANBUL).index(slot)) if flight else (
                 TO_ISTANBUL[slot])
-            return [self._segment(airline, flight, "AMS", airport, departs_utc, minutes)]
+            return [self._segment(airline, flight, "AMS", airport, departs_at, minutes)]
         airport, onward, minutes = VIA_ISTANBUL.get(nationality, VIA_ISTANBUL["GE"])
-        first = self._segment("TK", TO_ISTANBUL[slot], "AMS", "IST", departs_utc,
-                              TO_ISTANBUL_MINUTES)
-        connection = first.arrives.replace(tzinfo=IST) + datetime.timedelta(minutes=CONNECTION_MINUTES)
+        first = self._segment("TK", TO_ISTANBUL[slot], "AMS", "IST", departs_at, TO_ISTANBUL_MINUTES)
+        connection = first.arrives.replace(tzinfo=self._tz("IST")) + datetime.timedelta(minutes=CONNECTION_MINUTES)
         return [first, self._segment("TK", onward, "IST", airport, connection, minutes)]
 
-    @staticmethod
-    def _segment(airline, flight, origin, destination, departs_aware, minutes) -> services.SegmentInput:
-        from passage.reference.models import Airport
+    def _tz(self, iata: str) -> zoneinfo.ZoneInfo:
+        if iata not in self._zones:
+            self._zones[iata] = zoneinfo.ZoneInfo(Airport.objects.values_list("tz", flat=True).get(pk=iata))
+        return self._zones[iata]
 
-        tz = {a: zoneinfo.ZoneInfo(t) for a, t in Airport.objects.filter(iata__in=[origin, destination])
-              .values_list("iata", "tz")}
-        arrives = (departs_aware + datetime.timedelta(minutes=minutes)).astimezone(tz[destination])
+    def _segment(self, airline, flight, origin, destination, departs_aware, minutes) -> services.SegmentInput:
+        """A flight as staff type it: on each airport's local clock."""
+        arrives = (departs_aware + datetime.timedelta(minutes=minutes)).astimezone(self._tz(destination))
         return services.SegmentInput(airline, flight, origin, destination,
-                                     departs_aware.astimezone(tz[origin]).replace(tzinfo=None),
+                                     departs_aware.astimezone(self._tz(origin)).replace(tzinfo=None),
                                      arrives.replace(tzinfo=None))
 
     def play(self, trip: Trip, case: Case) -> Booking:
@@ -188,8 +189,8 @@ class Player:
                             project_code=f"AVRR-NL-{start.year}", remarks="")
         if trip.outcome == "requested":
             return booking
-        departs_utc = trip.departs.replace(tzinfo=AMS)
-        desk_opens = departs_utc - datetime.timedelta(hours=3)
+        departs_at = trip.departs.replace(tzinfo=AMS)
+        desk_opens = departs_at - datetime.timedelta(hours=3)
         end = min(desk_opens - datetime.timedelta(minutes=30), self.now - datetime.timedelta(minutes=5))
         segments = self.segments(case, trip.departs)
         members = list(booking.passengers.select_related("person").order_by("pk"))
@@ -226,8 +227,8 @@ class Player:
             return booking
         if trip.rebooked_to is not None:
             return self._no_show(trip, case, b)
-        self._desk(b, departs_utc)
-        left = departs_utc + datetime.timedelta(minutes=rng.randint(8, 20))
+        self._desk(b, departs_at)
+        left = departs_at + datetime.timedelta(minutes=rng.randint(8, 20))
         if left < self.now - datetime.timedelta(minutes=2) and Booking.objects.get(pk=b).status == "checked_in":
             self.call(left, services.departure_confirm, actor=self.desk[0], booking=b, departed_at=left)
             if trip.outcome == "arrived":
@@ -288,14 +289,14 @@ class Player:
                           note="Our colleague waits at arrivals with a sign.")
 
     # ---------------------------------------------------------------- the day
-    def _desk_plan(self, booking_id: int, departs_utc: datetime.datetime) -> list[tuple]:
+    def _desk_plan(self, booking_id: int, departs_at: datetime.datetime) -> list[tuple]:
         """Every desk step of the booking's passengers, at its moment between three hours and forty minutes
         before the departure: reported, checked in, passports handed over, the cash, boarded."""
         booking = Booking.objects.get(pk=booking_id)
         approved = services.desk.cash_approved(booking.case_id)
         passengers = list(booking.passengers.order_by("pk"))
         rng = self.rng
-        reported = departs_utc - datetime.timedelta(minutes=rng.randint(150, 175))
+        reported = departs_at - datetime.timedelta(minutes=rng.randint(150, 175))
         steps = []
         for i, p in enumerate(passengers):
             t = reported + datetime.timedelta(minutes=i)
@@ -306,27 +307,27 @@ class Player:
             principal = next(p for p in passengers if p.person_id)
             steps.append((reported + datetime.timedelta(minutes=40), principal, DeskStep.CASH,
                           {"amount": str(approved.amount), "currency": approved.currency}))
-        boarding = departs_utc - datetime.timedelta(minutes=rng.randint(40, 55))
+        boarding = departs_at - datetime.timedelta(minutes=rng.randint(40, 55))
         steps += [(boarding + datetime.timedelta(minutes=i), p, DeskStep.BOARDED, {}) for i, p in enumerate(passengers)]
         return sorted(steps, key=lambda s: s[0])
 
-    def _desk(self, booking_id: int, departs_utc: datetime.datetime) -> None:
+    def _desk(self, booking_id: int, departs_at: datetime.datetime) -> None:
         """The desk's steps that have happened by now (a flight within three hours: partly done)."""
         desk = self.rng.choice(self.desk)
-        for moment, passenger, step, extra in self._desk_plan(booking_id, departs_utc):
+        for moment, passenger, step, extra in self._desk_plan(booking_id, departs_at):
             if moment >= self.now - datetime.timedelta(minutes=1):
                 break
             self.call(moment, services.desk_step_record, actor=desk, passenger=passenger, step=step, **extra)
 
     def _no_show(self, trip: Trip, case: Case, booking_id: int) -> Booking:
-        departs_utc = trip.departs.replace(tzinfo=AMS)
-        moment = departs_utc - datetime.timedelta(minutes=70)
+        departs_at = trip.departs.replace(tzinfo=AMS)
+        moment = departs_at - datetime.timedelta(minutes=70)
         for passenger in Booking.objects.get(pk=booking_id).passengers.order_by("pk"):
             self.call(moment, services.desk_step_record, actor=self.desk[1], passenger=passenger,
                       step=DeskStep.NO_SHOW, reason=NO_SHOW_REASON)
-        self.call(departs_utc + datetime.timedelta(minutes=25), services.booking_no_show, actor=self.desk[1],
+        self.call(departs_at + datetime.timedelta(minutes=25), services.booking_no_show, actor=self.desk[1],
                   booking=booking_id, reason=NO_SHOW_REASON, case_status=CaseStatus.READY_TO_DEPART)
-        later = departs_utc + datetime.timedelta(hours=2)
+        later = departs_at + datetime.timedelta(hours=2)
         self.call(later, services.itinerary_set, actor=self.movements, booking=booking_id,
                   segments=self.segments(case, trip.rebooked_to), reason="Rebooked after the no-show: next day.")
         self.call(later + datetime.timedelta(minutes=10), services.booking_transition, actor=self.movements,
@@ -336,10 +337,8 @@ class Player:
 
     def _arrival(self, case: Case, booking_id: int, segments, left: datetime.datetime) -> None:
         last = segments[-1]
-        from passage.reference.models import Airport
-
-        tz = zoneinfo.ZoneInfo(Airport.objects.values_list("tz", flat=True).get(pk=last.destination))
-        arrived = last.arrives.replace(tzinfo=tz) + datetime.timedelta(minutes=self.rng.randint(5, 40))
+        arrived = last.arrives.replace(tzinfo=self._tz(last.destination)) + datetime.timedelta(
+            minutes=self.rng.randint(5, 40))
         confirmed = arrived + datetime.timedelta(hours=self.rng.randint(2, 20))
         if confirmed >= self.now:
             return
