@@ -39,7 +39,7 @@ from passage.movements.enums import (
 )
 from passage.movements.models import Booking
 from passage.reference.enums import LocationKind
-from passage.reference.models import Airport
+from passage.reference.models import Airport, Project
 
 AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
 
@@ -60,6 +60,10 @@ TO_ISTANBUL = {"06:55": "TK1950", "07:05": "TK1952", "11:40": "TK1954", "15:20":
                "21:55": "TK1960"}
 TO_ISTANBUL_MINUTES = 215
 CONNECTION_MINUTES = 150
+
+# The project the demo's bookings are costed to.
+PROJECT = {"code": "AVRR-NL", "name": "Assisted voluntary return and reintegration",
+           "funded_by": "Ministry of Justice and Security (synthetic)"}
 
 NO_SHOW_REASON = "Did not come to the desk; phoned later: missed the train from Ter Apel."
 
@@ -127,7 +131,7 @@ class Player:
         self.rng, self.now = rng, now
         self.movements = staff["movements"]
         self.desk = [staff["movements"], staff["movements02"], staff["movements03"]]
-        self.operations = staff["operations"]
+        self.operations, self.finance = staff["operations"], staff["finance"]
         self.missions = missions
         self.receiving = {"GE": staff["reintegration-ge"], "IQ": staff["reintegration-iq"]}
         self.escort_staff = staff["movements03"]
@@ -186,7 +190,7 @@ class Player:
         rng = self.rng
         start = case.status_changed_at + datetime.timedelta(minutes=rng.randint(40, 150))
         booking = self.call(start, services.booking_request, actor=case.counsellor, case=case,
-                            project_code=f"AVRR-NL-{start.year}", remarks="")
+                            project_code=PROJECT["code"], remarks="")
         if trip.outcome == "requested":
             return booking
         departs_at = trip.departs.replace(tzinfo=AMS)
@@ -219,9 +223,13 @@ class Player:
         self.call(next(moments), services.booking_transition, actor=self.movements, booking=b,
                   to_status=BookingStatus.TICKETED)
         if rng.random() < 0.6:
-            self.call(next(moments), services.cash_contribution_approve, actor=self.operations, case=case.pk,
-                      amount=str(150 * len(members) + 100), currency="EUR",
-                      note="Travel allowance for the first days after arrival.")
+            # Operations propose the cash contribution, finance approves it.
+            moment = next(moments)
+            proposal = self.call(moment, services.cash_contribution_propose, actor=self.operations, case=case.pk,
+                                 amount=str(150 * len(members) + 100), currency="EUR",
+                                 note="Travel allowance for the first days after arrival.")
+            self.call(moment + (end - moment) / 20, services.cash_contribution_decide, actor=self.finance,
+                      proposal=proposal, approve=True)
         self._answers(next(moments), b)
         if trip.outcome == "ticketed":
             return booking
@@ -431,6 +439,9 @@ def load_movements(*, trips: list[Trip], cases: list[Case], staff: dict, mission
     """Play every trip for its case (in the order of ``plan``) and the airport's other movements. Returns what
     was made, for the loader's summary."""
     now = timezone.now()
+    Project.objects.get_or_create(code=PROJECT["code"], defaults={
+        "mission": missions["NL"], "name": PROJECT["name"], "funded_by": PROJECT["funded_by"],
+        "starts_on": now.astimezone(AMS).date() - datetime.timedelta(days=730)})
     player = Player(staff=staff, missions=missions, locations=locations, rng=rng, now=now)
     bookings = [player.play(trip, Case.objects.get(pk=case.pk)) for trip, case in zip(trips, cases, strict=True)]
     movements = player.airport(now.astimezone(AMS).date())
