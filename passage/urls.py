@@ -26,4 +26,5 @@ urlpatterns = [
     path("staff/", include("passage.accounts.urls")),
     path("rules/", include("passage.reference.urls")),
     path("audit/", include("passage.audit.urls")),
+    path("messages/", include("passage.messaging.urls")),
 ]

@@ -33,6 +33,8 @@ class Action(StrEnum):
     ARRIVAL_CONFIRM = "arrival.confirm"
     MOVEMENT_VIEW = "movement.view"
     MOVEMENT_MANAGE = "movement.manage"
+    MESSAGE_VIEW = "message.view"
+    MESSAGE_REPLAY = "message.replay"
 
 
 _COUNSELLING = {
@@ -54,25 +56,29 @@ _COUNSELLING = {
 _BOOKING = {Action.BOOKING_VIEW, Action.BOOKING_REQUEST, Action.BOOKING_MANAGE, Action.ASSISTANCE_RESPOND,
             Action.CUSTODY_RECORD}
 
+# The outbox page: what went out to migrants and partners, and sending a dead message again (managers only read).
+_OUTBOX = {Action.MESSAGE_VIEW, Action.MESSAGE_REPLAY}
+
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.COUNSELLOR: frozenset(_COUNSELLING),
     Role.SUPERVISOR: frozenset(
         _COUNSELLING | {Action.ELIGIBILITY_OVERRIDE, Action.PERSON_MERGE, Action.SUPERVISION_VIEW}
     ),
     # Operations propose the cash contribution handed over at departure; finance approves it.
-    Role.OPERATIONS: frozenset({Action.CASE_VIEW, Action.DOCUMENT_EDIT, Action.CASH_PROPOSE} | _BOOKING),
+    Role.OPERATIONS: frozenset({Action.CASE_VIEW, Action.DOCUMENT_EDIT, Action.CASH_PROPOSE} | _BOOKING | _OUTBOX),
     # Movements staff run the airport's day: the desk, departures, arrivals and transits outside return cases.
     Role.MOVEMENTS: frozenset({Action.CASE_VIEW, Action.DESK_RECORD, Action.ARRIVAL_CONFIRM, Action.MOVEMENT_VIEW,
-                               Action.MOVEMENT_MANAGE} | _BOOKING),
+                               Action.MOVEMENT_MANAGE} | _BOOKING | _OUTBOX),
     # The mission in the country of return confirms that the migrant arrived.
     Role.REINTEGRATION: frozenset({Action.CASE_VIEW, Action.BOOKING_VIEW, Action.ASSISTANCE_RESPOND,
                                    Action.ARRIVAL_CONFIRM}),
-    Role.MANAGER: frozenset({Action.CASE_VIEW, Action.SUPERVISION_VIEW, Action.BOOKING_VIEW, Action.MOVEMENT_VIEW}),
+    Role.MANAGER: frozenset({Action.CASE_VIEW, Action.SUPERVISION_VIEW, Action.BOOKING_VIEW, Action.MOVEMENT_VIEW,
+                             Action.MESSAGE_VIEW}),
     # Finance has no case scope: it decides on the cash contributions proposed in its mission, from its own
     # queue, and sees of a case only what that needs (docs/decisions/0009-finance-approves-cash.md).
     Role.FINANCE: frozenset({Action.CASH_APPROVE}),
     Role.DPO: frozenset({Action.AUDIT_VIEW}),
-    Role.ADMIN: frozenset({Action.STAFF_MANAGE, Action.RULES_MANAGE}),
+    Role.ADMIN: frozenset({Action.STAFF_MANAGE, Action.RULES_MANAGE} | _OUTBOX),
 }
 
 # Roles whose case scope is the whole mission (others are limited to work posts).

@@ -20,6 +20,7 @@ def navigation(request):
             "assistance": user_can(user, Action.ASSISTANCE_RESPOND),
             "cash": user_can(user, Action.CASH_APPROVE),
             "audit": user_can(user, Action.AUDIT_VIEW),
+            "outbox": user_can(user, Action.MESSAGE_VIEW),
             "staff": user_can(user, Action.STAFF_MANAGE),
             "rules": user_can(user, Action.RULES_MANAGE),
         }
