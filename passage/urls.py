@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from passage.core import views as core_views
+from passage.messaging import views as messaging_views
 from passage.movements.urls import case_urlpatterns as journey_urlpatterns
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("cases/<int:pk>/journey/", include(journey_urlpatterns)),
+    path("cases/<int:pk>/messages/", messaging_views.case_messages, name="case-messages"),
     path("cases/", include("passage.cases.urls")),
     path("movements/", include("passage.movements.urls")),
     path("people/", include("passage.people.urls")),

@@ -35,6 +35,7 @@ class Action(StrEnum):
     MOVEMENT_MANAGE = "movement.manage"
     MESSAGE_VIEW = "message.view"
     MESSAGE_REPLAY = "message.replay"
+    SMS_TEMPLATE_EDIT = "sms_template.edit"
 
 
 _COUNSELLING = {
@@ -65,7 +66,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         _COUNSELLING | {Action.ELIGIBILITY_OVERRIDE, Action.PERSON_MERGE, Action.SUPERVISION_VIEW}
     ),
     # Operations propose the cash contribution handed over at departure; finance approves it.
-    Role.OPERATIONS: frozenset({Action.CASE_VIEW, Action.DOCUMENT_EDIT, Action.CASH_PROPOSE} | _BOOKING | _OUTBOX),
+    Role.OPERATIONS: frozenset({Action.CASE_VIEW, Action.DOCUMENT_EDIT, Action.CASH_PROPOSE, Action.SMS_TEMPLATE_EDIT}
+                               | _BOOKING | _OUTBOX),
     # Movements staff run the airport's day: the desk, departures, arrivals and transits outside return cases.
     Role.MOVEMENTS: frozenset({Action.CASE_VIEW, Action.DESK_RECORD, Action.ARRIVAL_CONFIRM, Action.MOVEMENT_VIEW,
                                Action.MOVEMENT_MANAGE} | _BOOKING | _OUTBOX),
@@ -78,7 +80,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     # queue, and sees of a case only what that needs (docs/decisions/0009-finance-approves-cash.md).
     Role.FINANCE: frozenset({Action.CASH_APPROVE}),
     Role.DPO: frozenset({Action.AUDIT_VIEW}),
-    Role.ADMIN: frozenset({Action.STAFF_MANAGE, Action.RULES_MANAGE} | _OUTBOX),
+    Role.ADMIN: frozenset({Action.STAFF_MANAGE, Action.RULES_MANAGE, Action.SMS_TEMPLATE_EDIT} | _OUTBOX),
 }
 
 # Roles whose case scope is the whole mission (others are limited to work posts).

@@ -33,9 +33,21 @@ class MessageStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     FAILED = "failed", _("Failed")
     DEAD = "dead", _("Dead")
+    # Never sent: the number has no SMS consent recorded. The counsellor sees it on the case.
+    BLOCKED = "blocked", _("Blocked: no consent")
 
 
 class AttemptOutcome(models.TextChoices):
     SENT = "sent", _("Sent")
     RETRY = "retry", _("Temporary error: tried again later")
     DEAD = "dead", _("Given up")
+
+
+class SmsKind(models.TextChoices):
+    """The SMS a migrant gets, each from a template per language (``SmsTemplate`` or ``sms_texts.DEFAULTS``)."""
+
+    FLIGHT_BOOKED = "flight_booked", _("Flight booked")
+    FLIGHT_CHANGED = "flight_changed", _("Flight changed")
+    FLIGHT_CANCELLED = "flight_cancelled", _("Flight cancelled")
+    REMINDER = "reminder", _("Reminder the day before")
+    ARRIVAL_CONTACT = "arrival_contact", _("Met on arrival")

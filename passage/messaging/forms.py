@@ -11,3 +11,8 @@ class OutboxFilterForm(AccessibleFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All"))] + list(MessageStatus.choices))
     case = forms.IntegerField(label=_("Case (id)"), required=False, min_value=1)
+
+
+class SmsTemplateForm(AccessibleFormMixin, forms.Form):
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), max_length=1000)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

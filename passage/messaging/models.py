@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passage.accounts.models import Mission
 
-from .enums import AttemptOutcome, Channel, MessageStatus, OutboxEventType, OutboxStatus
+from .enums import AttemptOutcome, Channel, MessageStatus, OutboxEventType, OutboxStatus, SmsKind
 
 
 class OutboxEvent(models.Model):
@@ -74,11 +74,17 @@ class Message(models.Model):
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     provider_ref = models.CharField(_("gateway reference"), max_length=80, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    # The language wanted when the text went out in another (no text in it): staff are told.
+    language_wanted = models.CharField(_("language wanted"), max_length=8, blank=True)
+    # One message per cause and recipient: a retried service cannot send the same SMS twice.
+    dedupe_key = models.CharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="message_due"),
                    models.Index(fields=["channel", "provider_ref"], name="message_provider_ref")]
+        constraints = [models.UniqueConstraint(fields=["channel", "recipient", "dedupe_key"],
+                                               condition=~models.Q(dedupe_key=""), name="message_once_per_cause")]
         verbose_name = _("message")
         verbose_name_plural = _("messages")
 
@@ -104,3 +110,25 @@ class MessageAttempt(models.Model):
 
     def __str__(self):
         return f"{self.message_id} #{self.number} {self.outcome}"
+
+
+class SmsTemplate(models.Model):
+    """A mission's own text for one kind of SMS in one language, written by staff (the defaults are in
+    ``sms_texts``). Placeholders in braces; ``version`` guards concurrent edits; every change is audited."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("message"), max_length=24, choices=SmsKind.choices)
+    language = models.CharField(_("language"), max_length=8)
+    text = models.TextField(_("text"))
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["kind", "language"]
+        constraints = [models.UniqueConstraint(fields=["mission", "kind", "language"], name="sms_template_once")]
+        verbose_name = _("SMS text")
+        verbose_name_plural = _("SMS texts")
+
+    def __str__(self):
+        return f"{self.kind} ({self.language})"

@@ -10,8 +10,8 @@ from passage.audit.enums import AuditAction
 from passage.audit.services import audit_record
 from passage.core.errors import ServiceError
 
-from .enums import Channel, MessageStatus, OutboxEventType
-from .models import Message, OutboxEvent
+from .enums import Channel, MessageStatus, OutboxEventType, SmsKind
+from .models import Message, OutboxEvent, SmsTemplate
 
 _ALLOWED_PAYLOAD = (int, str, type(None))
 S = MessageStatus
@@ -57,17 +57,28 @@ def _hand_to_worker(message_id) -> None:
 
 
 def message_queue(*, channel: str, recipient: str, kind: str, mission_id: int, body: str = "", language: str = "",
-                  case_id: int | None = None, person_id: int | None = None,
-                  event: OutboxEvent | None = None) -> Message:
-    """One message to one recipient, in the caller's transaction, handed to a worker once it commits."""
+                  case_id: int | None = None, person_id: int | None = None, event: OutboxEvent | None = None,
+                  dedupe_key: str = "", language_wanted: str = "", blocked: str = "") -> Message:
+    """One message to one recipient, in the caller's transaction, handed to a worker once it commits.
+
+    With a ``dedupe_key`` the same cause reaches the same recipient once: a second call returns the first
+    message. ``blocked`` (the reason) records the message as never to be sent (no consent), for staff to see."""
     _in_transaction("message_queue")
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
+    if dedupe_key and (same := Message.objects.filter(channel=channel, recipient=recipient,
+                                                       dedupe_key=dedupe_key).first()):
+        same.is_new = False
+        return same
     now = timezone.now()
-    message = Message.objects.create(channel=channel, recipient=recipient, kind=kind, mission_id=mission_id,
-                                     body=body, language=language, case_id=case_id, person_id=person_id,
-                                     event=event, created_at=now, next_attempt_at=now)
-    _hand_to_worker(message.pk)
+    message = Message.objects.create(
+        channel=channel, recipient=recipient, kind=kind, mission_id=mission_id, body=body, language=language,
+        case_id=case_id, person_id=person_id, event=event, created_at=now, next_attempt_at=now,
+        dedupe_key=dedupe_key, language_wanted=language_wanted,
+        status=S.BLOCKED if blocked else S.QUEUED, last_error=blocked[:300])
+    if not blocked:
+        _hand_to_worker(message.pk)
+    message.is_new = True
     return message
 
 
@@ -104,3 +115,61 @@ def receipt_record(*, channel: str, provider_ref: str, delivered: bool, error: s
         message.status, message.last_error = S.FAILED, (error or "")[:300]
     message.save(update_fields=["status", "delivered_at", "last_error"])
     return message
+
+
+def _require_template_edit(actor) -> None:
+    from passage.accounts.permissions import Action, user_can
+
+    if not user_can(actor, Action.SMS_TEMPLATE_EDIT) or not actor.mission_id:
+        raise ServiceError(_("You are not allowed to do this."))
+
+
+@transaction.atomic
+def sms_template_save(*, actor, kind: str, language: str, text: str, version: int | None) -> SmsTemplate:
+    """The mission's own text for one kind and language: checked (placeholders of this kind only), saved over the
+    version the editor started from — a stale version is refused, nothing overwritten. Audited with the old and
+    the new text."""
+    from passage.core.errors import ConcurrentEditError
+
+    from .sms import template_errors
+    from .sms_texts import LANGUAGES
+
+    _require_template_edit(actor)
+    if kind not in SmsKind.values or language not in LANGUAGES:
+        raise ServiceError(_("There is no such SMS text."))
+    text = (text or "").strip()
+    if errors := template_errors(kind, text):
+        raise ServiceError(_("Please correct the marked fields."), field_errors={"text": " ".join(errors)})
+    row = SmsTemplate.objects.select_for_update().filter(mission_id=actor.mission_id, kind=kind,
+                                                         language=language).first()
+    now = timezone.now()
+    if row is None:
+        if version not in (None, 0):
+            raise ConcurrentEditError(_("Someone else reset this text meanwhile. Your text is kept below: save again."))
+        row = SmsTemplate.objects.create(mission_id=actor.mission_id, kind=kind, language=language, text=text,
+                                         updated_by=actor, updated_at=now)
+        before = None
+    else:
+        if version != row.version:
+            raise ConcurrentEditError(_("Someone else changed this text meanwhile. Your text is kept below: look at "
+                                        "theirs, then save again."))
+        before = row.text
+        row.text, row.version, row.updated_by, row.updated_at = text, row.version + 1, actor, now
+        row.save(update_fields=["text", "version", "updated_by", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE if before is not None else AuditAction.CREATE, obj=row,
+                 mission_id=actor.mission_id, summary=f"SMS text {kind} ({language})",
+                 changes={"text": [before, text]})
+    return row
+
+
+@transaction.atomic
+def sms_template_reset(*, actor, kind: str, language: str) -> None:
+    """Back to the default text: the mission's own is removed (audited, with the text it had)."""
+    _require_template_edit(actor)
+    row = SmsTemplate.objects.select_for_update().filter(mission_id=actor.mission_id, kind=kind,
+                                                         language=language).first()
+    if row is None:
+        return
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=row, mission_id=actor.mission_id,
+                 summary=f"SMS text {kind} ({language}) back to the default", changes={"text": [row.text, None]})
+    row.delete()

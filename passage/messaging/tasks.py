@@ -13,3 +13,10 @@ def deliver_message(message_id: str) -> str:
 @shared_task(name="messaging.sweep", ignore_result=True)
 def sweep_outbox() -> int:
     return delivery.sweep()
+
+
+@shared_task(name="messaging.sms_reminders", ignore_result=True)
+def sms_reminders() -> int:
+    from passage.movements.notify import sms_reminders as remind
+
+    return remind()

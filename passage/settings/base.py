@@ -169,6 +169,8 @@ CELERY_TIMEZONE = TIME_ZONE
 MESSAGING_SWEEP_SECONDS = 30
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "messaging.sweep", "schedule": float(MESSAGING_SWEEP_SECONDS)},
+    # The SMS reminder the day before a flight: hourly, once per booking and day whatever the hour.
+    "sms-reminders": {"task": "messaging.sms_reminders", "schedule": 3600.0},
 }
 
 # Messages: the gateway per channel; attempts, back-off and the worker's lease on a message.

@@ -10,7 +10,7 @@ from passage.accounts.permissions import Action
 from passage.audit.enums import AuditAction
 from passage.core.errors import ServiceError
 
-from .. import validation, workflow
+from .. import notify, validation, workflow
 from ..enums import AssistanceKind, AssistanceStatus, BookingStatus
 from ..models import AssistanceRequest, Booking
 from ._base import B, _audit, _bump, _check_lengths, _lock, _refuse, _require
@@ -80,6 +80,8 @@ def assistance_request_respond(*, actor, request: AssistanceRequest, confirm: bo
     booking = Booking.objects.only("pk", "case_id", "mission_id").get(pk=locked.booking_id)
     _audit(actor, AuditAction.TRANSITION, booking, obj=locked, summary=f"{locked.kind} {new}",
            changes={"status": [AssistanceStatus.REQUESTED, new], "note": [None, note] if note else None})
+    if confirm and locked.kind == AssistanceKind.MEET_AND_ASSIST:
+        notify.met_on_arrival(Booking.objects.get(pk=locked.booking_id), locked.pk)  # the migrant is told by SMS
     return locked
 
 

@@ -15,7 +15,7 @@ from passage.core.errors import ServiceError, TransitionRefused
 from passage.people.models import Person
 from passage.reference.models import Project
 
-from .. import validation, workflow
+from .. import notify, validation, workflow
 from ..enums import LIVE_BOOKING_STATUSES, BookingStatus, CharterStatus, ItineraryLeg
 from ..models import Booking, BookingStatusChange, Charter, Itinerary, Passenger, Segment
 from ._base import B, _audit, _bump, _check_lengths, _lock, _lock_case, _refuse, _require
@@ -221,4 +221,9 @@ def booking_transition(
     elif to_status == B.DEPARTED and case.status == CaseStatus.BOOKED:
         case_transition_by_movements(actor=actor, case=case, to_status=CaseStatus.DEPARTED,
                                      reason=_("Booking %(ref)s") % {"ref": locked.reference})
+    # The migrant is told by SMS, in this transaction (docs/decisions/0013).
+    if to_status == B.BOOKED:
+        notify.booked(locked)
+    elif to_status == B.CANCELLED and from_status in workflow.HOLDS_CASE:
+        notify.cancelled(locked)
     return locked

@@ -12,7 +12,7 @@ from passage.audit.enums import AuditAction
 from passage.core.errors import ServiceError, TransitionRefused
 from passage.reference.models import Airport
 
-from .. import validation, workflow
+from .. import notify, validation, workflow
 from ..enums import BookingStatus, ItineraryLeg
 from ..models import Booking, Escort, Itinerary, Segment, SegmentTimeChange
 from ..selectors import minimum_connection_minutes
@@ -163,6 +163,8 @@ def itinerary_set(
            changes={"flights": [None, [f"{r['flight_number']} {r['origin'].iata}-{r['destination'].iata} "
                                        f"{r['departs_at'].isoformat()}" for r in rows]],
                     "reason": [None, reason] if reason else None})
+    if leg == ItineraryLeg.MAIN and previous is not None and locked.status in workflow.HOLDS_CASE:
+        notify.changed(locked, f"itinerary:{itinerary.pk}")
     return itinerary
 
 
@@ -230,4 +232,6 @@ def segment_time_change(
            changes={"departs_at": [change.old_departs_at.isoformat(), change.new_departs_at.isoformat()],
                     "arrives_at": [change.old_arrives_at.isoformat(), change.new_arrives_at.isoformat()],
                     "reason": [None, reason]})
+    if segment.itinerary.leg == ItineraryLeg.MAIN and locked.status in workflow.HOLDS_CASE:
+        notify.changed(locked, f"timechange:{change.pk}")
     return segment

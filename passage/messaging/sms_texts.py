@@ -1,0 +1,179 @@
+"""The default SMS texts per message kind and language, used where a mission has not written its own
+(``SmsTemplate``). Placeholders in braces are filled from the journey; nothing else goes into an SMS — no name,
+no legal status, no programme (docs/decisions/0013).
+
+Staff edit the texts in the UI; these defaults are the starting point and the fallback."""
+
+from .enums import SmsKind as K
+
+# What each placeholder is; a template may use only these.
+PLACEHOLDERS = {
+    "flight": "TK1952",
+    "date": "08-12-2026",
+    "time": "10:00",
+    "airport": "AMS",
+    "report_time": "07:00",
+    "arrival_airport": "KBL",
+}
+
+# The placeholders each kind may use.
+ALLOWED = {
+    K.FLIGHT_BOOKED: {"flight", "date", "time", "airport", "report_time"},
+    K.FLIGHT_CHANGED: {"flight", "date", "time", "airport", "report_time"},
+    K.FLIGHT_CANCELLED: {"flight", "date"},
+    K.REMINDER: {"flight", "date", "time", "airport", "report_time"},
+    K.ARRIVAL_CONTACT: {"arrival_airport"},
+}
+
+# The languages the organisation writes SMS in (ISO 639-1), in the order the editor lists them.
+LANGUAGES = ["nl", "en", "fr", "ar", "fa", "ps", "ti", "so", "ru", "sq", "mn", "ka", "tr", "es", "pt"]
+
+DEFAULTS: dict[str, dict[str, str]] = {
+    K.FLIGHT_BOOKED: {
+        "nl": "IOM: uw vlucht {flight} vertrekt op {date} om {time} van {airport}. Kom om {report_time} (3 uur "
+              "ervoor) naar de IOM-balie in de vertrekhal.",
+        "en": "IOM: your flight {flight} leaves {airport} on {date} at {time}. Come to the IOM desk in the "
+              "departure hall at {report_time}, 3 hours before.",
+        "fr": "OIM : votre vol {flight} part de {airport} le {date} à {time}. Présentez-vous au guichet de l'OIM "
+              "dans le hall des départs à {report_time}, 3 heures avant.",
+        "ar": "المنظمة الدولية للهجرة: رحلتك {flight} تغادر {airport} يوم {date} الساعة {time}. تعال إلى مكتب "
+              "المنظمة في صالة المغادرة الساعة {report_time}، قبل 3 ساعات.",
+        "fa": "سازمان بین‌المللی مهاجرت: پرواز شما {flight} در تاریخ {date} ساعت {time} از {airport} حرکت می‌کند. "
+              "ساعت {report_time}، سه ساعت قبل، به میز IOM در سالن خروجی بیایید.",
+        "ps": "IOM: ستاسو الوتنه {flight} د {date} په نېټه د {time} بجو له {airport} څخه الوزي. په {report_time} "
+              "بجو، درې ساعته مخکې، د وتلو په تالار کې د IOM مېز ته راشئ.",
+        "ti": "IOM: በረራኹም {flight} ብ{date} ሰዓት {time} ካብ {airport} ይብገስ። ሰዓት {report_time}፣ 3 ሰዓት "
+              "ቅድሚኡ፣ ናብ ጣውላ IOM ኣብ ኣዳራሽ መብገሲ ንዑ።",
+        "so": "IOM: duulimaadkaaga {flight} wuxuu ka ambabaxayaa {airport} {date} saacadda {time}. Kaalay miiska "
+              "IOM ee hoolka ambabaxa saacadda {report_time}, 3 saacadood ka hor.",
+        "ru": "МОМ: ваш рейс {flight} вылетает из {airport} {date} в {time}. Приходите к стойке МОМ в зале "
+              "вылета в {report_time}, за 3 часа.",
+        "sq": "IOM: fluturimi juaj {flight} niset nga {airport} më {date} në orën {time}. Ejani te banaku i IOM "
+              "në sallën e nisjes në orën {report_time}, 3 orë më parë.",
+        "mn": "ОУШБ: таны {flight} нислэг {date}-нд {time} цагт {airport}-аас хөөрнө. {report_time} цагт, 3 "
+              "цагийн өмнө, гарах танхим дахь ОУШБ-ын ширээнд ирнэ үү.",
+        "ka": "IOM: თქვენი რეისი {flight} {airport}-დან გადის {date}, {time}-ზე. მობრძანდით IOM-ის მაგიდასთან "
+              "გასვლის დარბაზში {report_time}-ზე, 3 საათით ადრე.",
+        "tr": "IOM: {flight} sefer sayılı uçuşunuz {date} tarihinde saat {time}'da {airport}'dan kalkıyor. Saat "
+              "{report_time}'da, 3 saat önce, dış hatlar gidiş salonundaki IOM masasına gelin.",
+        "es": "OIM: su vuelo {flight} sale de {airport} el {date} a las {time}. Preséntese en el mostrador de la "
+              "OIM en la sala de salidas a las {report_time}, 3 horas antes.",
+        "pt": "OIM: o seu voo {flight} parte de {airport} no dia {date} às {time}. Apresente-se no balcão da OIM "
+              "na sala de partidas às {report_time}, 3 horas antes.",
+    },
+    K.FLIGHT_CHANGED: {
+        "nl": "IOM: uw vlucht is gewijzigd. Nieuwe vlucht {flight} op {date} om {time} van {airport}. Kom om "
+              "{report_time} naar de IOM-balie in de vertrekhal.",
+        "en": "IOM: your flight has changed. New flight {flight} from {airport} on {date} at {time}. Come to the "
+              "IOM desk in the departure hall at {report_time}.",
+        "fr": "OIM : votre vol a changé. Nouveau vol {flight} de {airport} le {date} à {time}. Présentez-vous au "
+              "guichet de l'OIM dans le hall des départs à {report_time}.",
+        "ar": "المنظمة الدولية للهجرة: تغيّرت رحلتك. الرحلة الجديدة {flight} من {airport} يوم {date} الساعة "
+              "{time}. تعال إلى مكتب المنظمة في صالة المغادرة الساعة {report_time}.",
+        "fa": "سازمان بین‌المللی مهاجرت: پرواز شما تغییر کرد. پرواز جدید {flight} از {airport} در تاریخ {date} "
+              "ساعت {time}. ساعت {report_time} به میز IOM در سالن خروجی بیایید.",
+        "ps": "IOM: ستاسو الوتنه بدله شوه. نوې الوتنه {flight} له {airport} څخه د {date} په نېټه د {time} بجو. "
+              "په {report_time} بجو د وتلو په تالار کې د IOM مېز ته راشئ.",
+        "ti": "IOM: በረራኹም ተቐይሩ። ሓድሽ በረራ {flight} ካብ {airport} ብ{date} ሰዓት {time}። ሰዓት {report_time} ናብ "
+              "ጣውላ IOM ኣብ ኣዳራሽ መብገሲ ንዑ።",
+        "so": "IOM: duulimaadkaagii waa isbeddelay. Duulimaad cusub {flight} oo ka baxaya {airport} {date} "
+              "saacadda {time}. Kaalay miiska IOM ee hoolka ambabaxa saacadda {report_time}.",
+        "ru": "МОМ: ваш рейс изменён. Новый рейс {flight} из {airport} {date} в {time}. Приходите к стойке МОМ "
+              "в зале вылета в {report_time}.",
+        "sq": "IOM: fluturimi juaj ka ndryshuar. Fluturimi i ri {flight} nga {airport} më {date} në orën "
+              "{time}. Ejani te banaku i IOM në sallën e nisjes në orën {report_time}.",
+        "mn": "ОУШБ: таны нислэг өөрчлөгдлөө. Шинэ нислэг {flight}, {airport}-аас {date}-нд {time} цагт. "
+              "{report_time} цагт гарах танхим дахь ОУШБ-ын ширээнд ирнэ үү.",
+        "ka": "IOM: თქვენი რეისი შეიცვალა. ახალი რეისი {flight} {airport}-დან {date}, {time}-ზე. მობრძანდით "
+              "IOM-ის მაგიდასთან გასვლის დარბაზში {report_time}-ზე.",
+        "tr": "IOM: uçuşunuz değişti. Yeni uçuş {flight}, {date} tarihinde saat {time}'da {airport}'dan. Saat "
+              "{report_time}'da gidiş salonundaki IOM masasına gelin.",
+        "es": "OIM: su vuelo ha cambiado. Nuevo vuelo {flight} de {airport} el {date} a las {time}. Preséntese en "
+              "el mostrador de la OIM en la sala de salidas a las {report_time}.",
+        "pt": "OIM: o seu voo mudou. Novo voo {flight} de {airport} no dia {date} às {time}. Apresente-se no "
+              "balcão da OIM na sala de partidas às {report_time}.",
+    },
+    K.FLIGHT_CANCELLED: {
+        "nl": "IOM: uw vlucht {flight} van {date} gaat niet door. Uw begeleider neemt contact met u op over een "
+              "nieuwe vlucht.",
+        "en": "IOM: your flight {flight} on {date} is cancelled. Your counsellor will contact you about a new "
+              "flight.",
+        "fr": "OIM : votre vol {flight} du {date} est annulé. Votre conseiller vous contactera pour un nouveau vol.",
+        "ar": "المنظمة الدولية للهجرة: أُلغيت رحلتك {flight} يوم {date}. سيتصل بك مرشدك بشأن رحلة جديدة.",
+        "fa": "سازمان بین‌المللی مهاجرت: پرواز شما {flight} در تاریخ {date} لغو شد. مشاور شما برای پرواز جدید "
+              "با شما تماس می‌گیرد.",
+        "ps": "IOM: ستاسو الوتنه {flight} د {date} په نېټه لغوه شوه. ستاسو سلاکار به د نوې الوتنې په اړه له "
+              "تاسو سره اړیکه ونیسي.",
+        "ti": "IOM: በረራኹም {flight} ናይ {date} ተሰሪዙ። ኣማኻሪኹም ብዛዕባ ሓድሽ በረራ ክረኽበኩም እዩ።",
+        "so": "IOM: duulimaadkaaga {flight} ee {date} waa la joojiyay. La-taliyahaagu wuu kula soo xiriiri doonaa "
+              "duulimaad cusub.",
+        "ru": "МОМ: ваш рейс {flight} {date} отменён. Ваш консультант свяжется с вами насчёт нового рейса.",
+        "sq": "IOM: fluturimi juaj {flight} më {date} është anuluar. Këshilltari juaj do t'ju kontaktojë për një "
+              "fluturim të ri.",
+        "mn": "ОУШБ: таны {date}-ны {flight} нислэг цуцлагдлаа. Шинэ нислэгийн талаар зөвлөх тань тантай "
+              "холбогдоно.",
+        "ka": "IOM: თქვენი რეისი {flight} {date} გაუქმდა. თქვენი კონსულტანტი დაგიკავშირდებათ ახალი რეისის "
+              "შესახებ.",
+        "tr": "IOM: {date} tarihli {flight} uçuşunuz iptal edildi. Danışmanınız yeni bir uçuş için sizinle "
+              "iletişime geçecek.",
+        "es": "OIM: su vuelo {flight} del {date} está cancelado. Su consejero se pondrá en contacto con usted para "
+              "un nuevo vuelo.",
+        "pt": "OIM: o seu voo {flight} de {date} foi cancelado. O seu conselheiro vai contactá-lo sobre um novo "
+              "voo.",
+    },
+    K.REMINDER: {
+        "nl": "IOM herinnering: morgen {date}, vlucht {flight} om {time} van {airport}. Wees om {report_time} bij "
+              "de IOM-balie in de vertrekhal.",
+        "en": "IOM reminder: tomorrow {date}, flight {flight} at {time} from {airport}. Be at the IOM desk in the "
+              "departure hall at {report_time}.",
+        "fr": "Rappel OIM : demain {date}, vol {flight} à {time} de {airport}. Soyez au guichet de l'OIM dans le "
+              "hall des départs à {report_time}.",
+        "ar": "تذكير من المنظمة الدولية للهجرة: غدًا {date}، الرحلة {flight} الساعة {time} من {airport}. كن في "
+              "مكتب المنظمة في صالة المغادرة الساعة {report_time}.",
+        "fa": "یادآوری IOM: فردا {date}، پرواز {flight} ساعت {time} از {airport}. ساعت {report_time} در میز IOM "
+              "در سالن خروجی باشید.",
+        "ps": "د IOM یادونه: سبا {date}، الوتنه {flight} د {time} بجو له {airport} څخه. په {report_time} بجو د "
+              "وتلو په تالار کې د IOM مېز ته راشئ.",
+        "ti": "መዘኻኸሪ IOM: ጽባሕ {date}፣ በረራ {flight} ሰዓት {time} ካብ {airport}። ሰዓት {report_time} ኣብ ጣውላ "
+              "IOM ኣብ ኣዳራሽ መብገሲ ተረኸቡ።",
+        "so": "Xasuusin IOM: berri {date}, duulimaadka {flight} saacadda {time} ee ka baxaya {airport}. Joog miiska "
+              "IOM ee hoolka ambabaxa saacadda {report_time}.",
+        "ru": "Напоминание МОМ: завтра {date}, рейс {flight} в {time} из {airport}. Будьте у стойки МОМ в зале "
+              "вылета в {report_time}.",
+        "sq": "Kujtesë nga IOM: nesër {date}, fluturimi {flight} në orën {time} nga {airport}. Jini te banaku i "
+              "IOM në sallën e nisjes në orën {report_time}.",
+        "mn": "ОУШБ-ын сануулга: маргааш {date}, {flight} нислэг {time} цагт {airport}-аас. {report_time} цагт "
+              "гарах танхим дахь ОУШБ-ын ширээнд ирнэ үү.",
+        "ka": "IOM-ის შეხსენება: ხვალ {date}, რეისი {flight} {time}-ზე {airport}-დან. იყავით IOM-ის მაგიდასთან "
+              "გასვლის დარბაზში {report_time}-ზე.",
+        "tr": "IOM hatırlatma: yarın {date}, {flight} uçuşu saat {time}'da {airport}'dan. Saat {report_time}'da "
+              "gidiş salonundaki IOM masasında olun.",
+        "es": "Recordatorio de la OIM: mañana {date}, vuelo {flight} a las {time} de {airport}. Esté en el "
+              "mostrador de la OIM en la sala de salidas a las {report_time}.",
+        "pt": "Lembrete da OIM: amanhã {date}, voo {flight} às {time} de {airport}. Esteja no balcão da OIM na "
+              "sala de partidas às {report_time}.",
+    },
+    K.ARRIVAL_CONTACT: {
+        "nl": "IOM: bij aankomst in {arrival_airport} wacht een medewerker van IOM u op na de paspoortcontrole.",
+        "en": "IOM: on arrival in {arrival_airport} IOM staff will meet you after passport control.",
+        "fr": "OIM : à votre arrivée à {arrival_airport}, le personnel de l'OIM vous attendra après le contrôle "
+              "des passeports.",
+        "ar": "المنظمة الدولية للهجرة: عند وصولك إلى {arrival_airport} سيستقبلك موظفو المنظمة بعد مراقبة "
+              "الجوازات.",
+        "fa": "سازمان بین‌المللی مهاجرت: هنگام رسیدن به {arrival_airport}، کارکنان IOM پس از کنترل گذرنامه به "
+              "استقبال شما می‌آیند.",
+        "ps": "IOM: {arrival_airport} ته د رسېدو پر مهال به د IOM کارکوونکي د پاسپورټ له کنټرول وروسته تاسو "
+              "ووینې.",
+        "ti": "IOM: ናብ {arrival_airport} ምስ በጻሕኩም፣ ሰራሕተኛታት IOM ድሕሪ ምርመራ ፓስፖርት ክቕበሉኹም እዮም።",
+        "so": "IOM: markaad gaarto {arrival_airport} shaqaalaha IOM ayaa kula kulmi doona kadib baaritaanka "
+              "baasaboorka.",
+        "ru": "МОМ: по прибытии в {arrival_airport} сотрудники МОМ встретят вас после паспортного контроля.",
+        "sq": "IOM: në mbërritje në {arrival_airport} stafi i IOM do t'ju presë pas kontrollit të pasaportave.",
+        "mn": "ОУШБ: {arrival_airport}-д ирэхэд паспортын хяналтын дараа ОУШБ-ын ажилтан таныг угтана.",
+        "ka": "IOM: {arrival_airport}-ში ჩასვლისას IOM-ის თანამშრომელი დაგხვდებათ საპასპორტო კონტროლის შემდეგ.",
+        "tr": "IOM: {arrival_airport}'a varışta IOM personeli sizi pasaport kontrolünden sonra karşılayacak.",
+        "es": "OIM: a su llegada a {arrival_airport}, personal de la OIM le recibirá después del control de "
+              "pasaportes.",
+        "pt": "OIM: à chegada a {arrival_airport}, pessoal da OIM vai recebê-lo depois do controlo de passaportes.",
+    },
+}
