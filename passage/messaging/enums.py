@@ -51,3 +51,11 @@ class SmsKind(models.TextChoices):
     FLIGHT_CANCELLED = "flight_cancelled", _("Flight cancelled")
     REMINDER = "reminder", _("Reminder the day before")
     ARRIVAL_CONTACT = "arrival_contact", _("Met on arrival")
+
+
+class PartnerEvent(models.TextChoices):
+    """What partners are told of (thin: ids and the event; the details behind it through the partner API)."""
+
+    PERSON_DEPARTED = "person.departed", _("A resident departed (the bed is free)")
+    BOOKING_CREATED = "booking.created", _("A departure was booked")
+    BOOKING_CANCELLED = "booking.cancelled", _("A booked departure was cancelled")

@@ -132,3 +132,32 @@ class SmsTemplate(models.Model):
 
     def __str__(self):
         return f"{self.kind} ({self.language})"
+
+
+class WebhookEndpoint(models.Model):
+    """Where a partner location wants to be told of events: a URL, the secret its messages are signed with
+    (Standard Webhooks), the events it wants. A rotated secret stays valid beside the new one until
+    ``previous_secret_until``, so the partner can switch without losing a message. An endpoint answering
+    410 Gone is disabled (``disabled_at``, the reason) and an administrator is told."""
+
+    location = models.ForeignKey("reference.PartnerLocation", on_delete=models.PROTECT, related_name="endpoints",
+                                 verbose_name=_("location"))
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    url = models.URLField(_("URL"), max_length=300)
+    secret = models.CharField(_("secret"), max_length=80)
+    previous_secret = models.CharField(max_length=80, blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
+    events = models.JSONField(_("events"), default=list)
+    active = models.BooleanField(_("active"), default=True)
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
+    disabled_reason = models.CharField(_("why disabled"), max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["location", "id"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self):
+        return self.url

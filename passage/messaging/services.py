@@ -58,7 +58,7 @@ def _hand_to_worker(message_id) -> None:
 
 def message_queue(*, channel: str, recipient: str, kind: str, mission_id: int, body: str = "", language: str = "",
                   case_id: int | None = None, person_id: int | None = None, event: OutboxEvent | None = None,
-                  dedupe_key: str = "", language_wanted: str = "", blocked: str = "") -> Message:
+                  dedupe_key: str = "", language_wanted: str = "", blocked: str = "", id=None) -> Message:
     """One message to one recipient, in the caller's transaction, handed to a worker once it commits.
 
     With a ``dedupe_key`` the same cause reaches the same recipient once: a second call returns the first
@@ -72,7 +72,7 @@ def message_queue(*, channel: str, recipient: str, kind: str, mission_id: int, b
         return same
     now = timezone.now()
     message = Message.objects.create(
-        channel=channel, recipient=recipient, kind=kind, mission_id=mission_id, body=body, language=language,
+        **({"id": id} if id is not None else {}), channel=channel, recipient=recipient, kind=kind, mission_id=mission_id, body=body, language=language,
         case_id=case_id, person_id=person_id, event=event, created_at=now, next_attempt_at=now,
         dedupe_key=dedupe_key, language_wanted=language_wanted,
         status=S.BLOCKED if blocked else S.QUEUED, last_error=blocked[:300])

@@ -66,3 +66,51 @@ def sms_reminders(now: datetime.datetime | None = None) -> int:
             if any(m.is_new for m in journey_sms(booking, SmsKind.REMINDER, f"booking:{booking.pk}:day:{day}")):
                 reminded += 1
     return reminded
+
+
+# --- partners -------------------------------------------------------------------------------------------------
+
+
+def _return_service_locations(mission_id):
+    from passage.reference.enums import PartnerKind
+    from passage.reference.models import PartnerLocation
+
+    return list(PartnerLocation.objects.filter(organisation__kind=PartnerKind.RETURN_SERVICE,
+                                               organisation__active=True))
+
+
+def _travellers(booking) -> list:
+    return [p.person for p in booking.passengers.select_related("person__residence_location") if p.person_id]
+
+
+def partners_booking(booking: Booking, event_type: str) -> list:
+    """A departure booked or cancelled: the national return service and the centres the travellers live in."""
+    from passage.messaging.partners import partner_event
+
+    people = _travellers(booking)
+    locations = _return_service_locations(booking.mission_id) + [p.residence_location for p in people]
+    return partner_event(event_type=event_type, mission=booking.mission, locations=locations,
+                         data={"case_id": booking.case_id, "booking_id": booking.pk,
+                               "person_ids": sorted(p.pk for p in people)},
+                         cause=f"booking:{booking.pk}", case_id=booking.case_id, subject=f"booking/{booking.pk}")
+
+
+def partners_departed(booking: Booking, person_ids, departed_at) -> list:
+    """Each traveller who left: the reception centre where they lived (the bed is free) and the national return
+    service, one event per person."""
+    from passage.messaging.enums import PartnerEvent
+    from passage.messaging.partners import partner_event
+
+    service = _return_service_locations(booking.mission_id)
+    messages = []
+    for person in _travellers(booking):
+        if person.pk not in person_ids:
+            continue
+        messages += partner_event(
+            event_type=PartnerEvent.PERSON_DEPARTED, mission=booking.mission,
+            locations=[*service, person.residence_location],
+            data={"person_id": person.pk, "case_id": booking.case_id, "booking_id": booking.pk,
+                  "departed_at": departed_at.isoformat()},
+            cause=f"person:{person.pk}:booking:{booking.pk}", case_id=booking.case_id, person_id=person.pk,
+            subject=f"person/{person.pk}")
+    return messages

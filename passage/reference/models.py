@@ -133,6 +133,8 @@ class PartnerLocation(models.Model):
     postcode = models.CharField(_("postcode"), max_length=12, blank=True)
     city = models.CharField(_("city"), max_length=80)
     country = CountryField(_("country"), default="NL")
+    # Where the location is told of events when it has no webhook endpoint (docs/decisions/0014).
+    email = models.EmailField(_("e-mail for notifications"), blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -176,9 +176,12 @@ CELERY_BEAT_SCHEDULE = {
 # Messages: the gateway per channel; attempts, back-off and the worker's lease on a message.
 MESSAGING_GATEWAYS = {
     "sms": "passage.messaging.gateways.console.ConsoleGateway",
-    "webhook": "passage.messaging.gateways.console.ConsoleGateway",
-    "email": "passage.messaging.gateways.console.ConsoleGateway",
+    "webhook": "passage.messaging.gateways.webhook.HttpWebhookGateway",
+    "email": "passage.messaging.gateways.mail.EmailGateway",
 }
+# Partners' endpoints answer quickly or are tried again later.
+WEBHOOK_TIMEOUT_SECONDS = 5.0
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = 3.0
 MESSAGING_MAX_ATTEMPTS = 8
 MESSAGING_BACKOFF_BASE_SECONDS = 30
 MESSAGING_BACKOFF_CAP_SECONDS = 3600

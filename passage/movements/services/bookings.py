@@ -12,6 +12,7 @@ from passage.cases.enums import CaseStatus
 from passage.cases.models import Case
 from passage.cases.services import case_transition_by_movements
 from passage.core.errors import ServiceError, TransitionRefused
+from passage.messaging.enums import PartnerEvent
 from passage.people.models import Person
 from passage.reference.models import Project
 
@@ -221,9 +222,12 @@ def booking_transition(
     elif to_status == B.DEPARTED and case.status == CaseStatus.BOOKED:
         case_transition_by_movements(actor=actor, case=case, to_status=CaseStatus.DEPARTED,
                                      reason=_("Booking %(ref)s") % {"ref": locked.reference})
-    # The migrant is told by SMS, in this transaction (docs/decisions/0013).
+    # The migrant by SMS, the return service and the reception centres by webhook or e-mail, in this transaction
+    # (docs/decisions/0013, 0014).
     if to_status == B.BOOKED:
         notify.booked(locked)
+        notify.partners_booking(locked, PartnerEvent.BOOKING_CREATED)
     elif to_status == B.CANCELLED and from_status in workflow.HOLDS_CASE:
         notify.cancelled(locked)
+        notify.partners_booking(locked, PartnerEvent.BOOKING_CANCELLED)
     return locked

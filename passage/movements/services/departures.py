@@ -17,8 +17,9 @@ from passage.core.errors import ConcurrentEditError, ServiceError, TransitionRef
 from passage.messaging.enums import OutboxEventType
 from passage.messaging.services import outbox_write
 
+from .. import notify
 from ..enums import BookingStatus, DeskStep
-from ..models import Booking, DeskEvent
+from ..models import Booking, DeskEvent, Passenger
 from ..selectors import is_destination_mission
 from ._base import B, _audit, _lock, _not_found, _require
 from .bookings import booking_transition
@@ -106,6 +107,9 @@ def departure_confirm(*, actor, booking: Booking | int, departed_at: datetime.da
                  dedupe_key=f"booking:{departed.pk}", case_id=departed.case_id, booking_id=departed.pk,
                  payload={"case_id": departed.case_id, "booking_id": departed.pk,
                           "departed_at": when.isoformat()})
+    boarded = set(Passenger.objects.filter(booking=departed, person__isnull=False, desk_events__step=DeskStep.BOARDED,
+                                           desk_events__undone_at__isnull=True).values_list("person_id", flat=True))
+    notify.partners_departed(departed, boarded, when)  # the reception centre's bed is free; the return service
     return departed
 
 
