@@ -36,6 +36,7 @@ class Action(StrEnum):
     MESSAGE_VIEW = "message.view"
     MESSAGE_REPLAY = "message.replay"
     SMS_TEMPLATE_EDIT = "sms_template.edit"
+    PARTNER_DELIVERY_MANAGE = "partner_delivery.manage"
 
 
 _COUNSELLING = {
@@ -80,7 +81,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     # queue, and sees of a case only what that needs (docs/decisions/0009-finance-approves-cash.md).
     Role.FINANCE: frozenset({Action.CASH_APPROVE}),
     Role.DPO: frozenset({Action.AUDIT_VIEW}),
-    Role.ADMIN: frozenset({Action.STAFF_MANAGE, Action.RULES_MANAGE, Action.SMS_TEMPLATE_EDIT} | _OUTBOX),
+    # Administrators also keep the partners' webhook endpoints, secrets and e-mail addresses.
+    Role.ADMIN: frozenset({Action.STAFF_MANAGE, Action.RULES_MANAGE, Action.SMS_TEMPLATE_EDIT,
+                           Action.PARTNER_DELIVERY_MANAGE} | _OUTBOX),
 }
 
 # Roles whose case scope is the whole mission (others are limited to work posts).

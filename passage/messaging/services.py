@@ -173,3 +173,158 @@ def sms_template_reset(*, actor, kind: str, language: str) -> None:
     audit_record(actor=actor, action=AuditAction.DELETE, obj=row, mission_id=actor.mission_id,
                  summary=f"SMS text {kind} ({language}) back to the default", changes={"text": [row.text, None]})
     row.delete()
+
+
+# ---------------------------------------------------------------- partners' endpoints
+
+
+def _require_partner_admin(actor) -> None:
+    from passage.accounts.permissions import Action, user_can
+
+    if not user_can(actor, Action.PARTNER_DELIVERY_MANAGE) or not actor.mission_id:
+        raise ServiceError(_("You are not allowed to do this."))
+
+
+def _endpoint_checks(url: str, events) -> tuple[str, list[str]]:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    from .enums import PartnerEvent
+
+    url = (url or "").strip()
+    errors = {}
+    try:
+        URLValidator(schemes=["https"] if settings.WEBHOOK_REQUIRE_HTTPS else ["http", "https"])(url)
+    except ValidationError:
+        errors["url"] = (_("Give the endpoint's https:// address.") if settings.WEBHOOK_REQUIRE_HTTPS
+                         else _("Give the endpoint's http:// or https:// address."))
+    events = sorted(set(events or []))
+    if not events:
+        errors["events"] = _("Choose at least one event.")
+    elif unknown := [e for e in events if e not in PartnerEvent.values]:
+        errors["events"] = _("Unknown events: %(events)s.") % {"events": ", ".join(unknown)}
+    if errors:
+        raise ServiceError(_("Please correct the marked fields."), field_errors=errors)
+    return url, events
+
+
+@transaction.atomic
+def endpoint_create(*, actor, location, url: str, events) -> tuple:
+    """A webhook endpoint for a partner location, with a fresh secret: returned once, for the partner."""
+    from .gateways.webhook import new_secret
+    from .models import WebhookEndpoint
+
+    _require_partner_admin(actor)
+    url, events = _endpoint_checks(url, events)
+    secret = new_secret()
+    endpoint = WebhookEndpoint.objects.create(location=location, mission_id=actor.mission_id, url=url,
+                                              secret=secret, events=events, created_at=timezone.now())
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=endpoint, mission_id=actor.mission_id,
+                 summary=f"webhook endpoint for {location}", changes={"url": [None, url], "events": [None, events]})
+    return endpoint, secret
+
+
+def _endpoint_locked(actor, endpoint):
+    from .models import WebhookEndpoint
+
+    locked = WebhookEndpoint.objects.select_for_update().filter(pk=endpoint.pk, mission_id=actor.mission_id).first()
+    if locked is None:
+        raise ServiceError(_("This endpoint does not exist or you may not see it."))
+    return locked
+
+
+@transaction.atomic
+def endpoint_update(*, actor, endpoint, url: str, events, version: int):
+    from passage.core.errors import ConcurrentEditError
+
+    _require_partner_admin(actor)
+    locked = _endpoint_locked(actor, endpoint)
+    if version != locked.version:
+        raise ConcurrentEditError()
+    url, events = _endpoint_checks(url, events)
+    before = {"url": locked.url, "events": locked.events}
+    locked.url, locked.events, locked.version = url, events, locked.version + 1
+    locked.save(update_fields=["url", "events", "version"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, mission_id=actor.mission_id,
+                 summary=f"webhook endpoint of {locked.location}",
+                 changes={"url": [before["url"], url], "events": [before["events"], events]})
+    return locked
+
+
+@transaction.atomic
+def endpoint_rotate_secret(*, actor, endpoint) -> tuple:
+    """A new secret; the previous one keeps signing beside it for ``WEBHOOK_ROTATION_DAYS`` so the partner can
+    switch without losing a message. Returns the endpoint and the new secret (shown once). The secrets are not
+    in the audit row."""
+    import datetime
+
+    from .gateways.webhook import new_secret
+
+    _require_partner_admin(actor)
+    locked = _endpoint_locked(actor, endpoint)
+    secret = new_secret()
+    until = timezone.now() + datetime.timedelta(days=settings.WEBHOOK_ROTATION_DAYS)
+    locked.previous_secret, locked.previous_secret_until, locked.secret = locked.secret, until, secret
+    locked.version += 1
+    locked.save(update_fields=["previous_secret", "previous_secret_until", "secret", "version"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, mission_id=actor.mission_id,
+                 summary=f"webhook secret rotated for {locked.location}",
+                 changes={"previous_secret_until": [None, until.isoformat()]})
+    return locked, secret
+
+
+@transaction.atomic
+def endpoint_set_active(*, actor, endpoint, active: bool):
+    _require_partner_admin(actor)
+    locked = _endpoint_locked(actor, endpoint)
+    before = locked.active
+    locked.active = active
+    if active:
+        locked.disabled_at, locked.disabled_reason = None, ""
+    else:
+        locked.disabled_at, locked.disabled_reason = timezone.now(), _("Switched off by %(who)s") % {"who": actor}
+    locked.version += 1
+    locked.save(update_fields=["active", "disabled_at", "disabled_reason", "version"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, mission_id=actor.mission_id,
+                 summary=f"webhook endpoint {'enabled' if active else 'disabled'}", changes={"active": [before, active]})
+    return locked
+
+
+@transaction.atomic
+def endpoint_test(*, actor, endpoint) -> Message:
+    """A test event to the endpoint (``test.ping``, no data), so the partner sees a signed message arrive."""
+    import uuid
+
+    from .partners import cloudevent
+
+    _require_partner_admin(actor)
+    locked = _endpoint_locked(actor, endpoint)
+    message_id = uuid.uuid4()
+    return message_queue(id=message_id, channel=Channel.WEBHOOK, recipient=f"endpoint:{locked.pk}", kind="test.ping",
+                         mission_id=actor.mission_id,
+                         body=cloudevent(message_id=message_id, event_type="test.ping",
+                                         mission_code=actor.mission.code, data={}))
+
+
+@transaction.atomic
+def location_email_set(*, actor, location, email: str):
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from passage.reference.models import PartnerLocation
+
+    _require_partner_admin(actor)
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ServiceError(_("Please correct the marked fields."),
+                               field_errors={"email": _("Give a valid e-mail address.")}) from None
+    locked = PartnerLocation.objects.select_for_update().get(pk=location.pk)
+    before = locked.email
+    locked.email = email
+    locked.save(update_fields=["email"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, mission_id=actor.mission_id,
+                 summary=f"notification e-mail of {locked}", changes={"email": [before, email]})
+    return locked

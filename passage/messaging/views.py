@@ -76,7 +76,8 @@ def outbox(request):
         m.to_masked = masked(m)
     return render(request, "messaging/outbox.html", {
         "form": form, "page": page, "grid": grid, "statuses": MessageStatus.choices,
-        "backlog_seconds": int(backlog_age()), "can_replay": user_can(request.user, Action.MESSAGE_REPLAY)})
+        "backlog_seconds": int(backlog_age()), "can_replay": user_can(request.user, Action.MESSAGE_REPLAY),
+        "can_partners": user_can(request.user, Action.PARTNER_DELIVERY_MANAGE)})
 
 
 def _message_for(request, pk) -> Message:

@@ -182,6 +182,9 @@ MESSAGING_GATEWAYS = {
 # Partners' endpoints answer quickly or are tried again later.
 WEBHOOK_TIMEOUT_SECONDS = 5.0
 WEBHOOK_CONNECT_TIMEOUT_SECONDS = 3.0
+# A rotated secret keeps signing beside the new one this long; endpoints must be https in production.
+WEBHOOK_ROTATION_DAYS = 7
+WEBHOOK_REQUIRE_HTTPS = False
 MESSAGING_MAX_ATTEMPTS = 8
 MESSAGING_BACKOFF_BASE_SECONDS = 30
 MESSAGING_BACKOFF_CAP_SECONDS = 3600
