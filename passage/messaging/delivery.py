@@ -12,6 +12,9 @@
   gateway's Retry-After); after ``MESSAGING_MAX_ATTEMPTS`` attempts, or on a permanent error, it is ``dead``.
 - **Sweep** (``sweep``, every ``MESSAGING_SWEEP_SECONDS`` from Celery beat): hands every due message to a worker —
   what a lost task, a restarted broker or a dead worker left behind.
+- A channel in ``MESSAGING_CONNECTOR_CHANNELS`` (``sms`` with the SMPP gateway) has its own long-running process
+  (``messaging.smpp``) that claims and records its messages through the same ``claim`` / ``outcome_record``; the
+  Celery tasks and the sweep leave them to it.
 """
 
 import datetime
@@ -24,7 +27,7 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from .enums import AttemptOutcome, MessageStatus
-from .gateways import PermanentError, TemporaryError, gateway_for
+from .gateways import PermanentError, Sent, TemporaryError, gateway_for
 from .models import Message, MessageAttempt
 
 log = logging.getLogger(__name__)
@@ -47,11 +50,18 @@ def _due(now) -> Q:
     return Q(status=S.QUEUED, next_attempt_at__lte=now) | Q(status=S.SENDING, lease_until__lt=now)
 
 
-def claim(message_id) -> Message | None:
+def _connector_channels() -> Q:
+    """The messages a connector process carries out itself (not the Celery workers)."""
+    return Q(channel__in=sorted(settings.MESSAGING_CONNECTOR_CHANNELS))
+
+
+def claim(message_id, *, by_connector: bool = False) -> Message | None:
     """The message, now ``sending`` under this worker's lease, or None if it is not due (someone else holds it,
-    it was sent, it waits for its next attempt)."""
+    it was sent, it waits for its next attempt) — or belongs to the other kind of worker: a Celery worker
+    (``by_connector=False``) never claims a message of a connector's channel."""
     now = timezone.now()
-    claimed = Message.objects.filter(_due(now), pk=message_id).update(
+    mine = _connector_channels() if by_connector else ~_connector_channels()
+    claimed = Message.objects.filter(_due(now), mine, pk=message_id).update(
         status=S.SENDING, lease_until=now + lease(), attempts=F("attempts") + 1)
     if not claimed:
         return None
@@ -65,15 +75,32 @@ def deliver(message_id) -> str:
         return ""
     started = timezone.now()
     try:
-        sent = gateway_for(message.channel).send(message)
-    except PermanentError as exc:
-        return _finish(message, started, AttemptOutcome.DEAD, error=str(exc))
-    except TemporaryError as exc:
-        return _finish(message, started, AttemptOutcome.RETRY, error=str(exc), retry_after=exc.retry_after)
-    except Exception as exc:  # an unexpected failure of a gateway is retried like a temporary one
-        log.exception("gateway %s failed on message %s", message.channel, message.pk)
-        return _finish(message, started, AttemptOutcome.RETRY, error=f"{type(exc).__name__}: {exc}")
-    return _finish(message, started, AttemptOutcome.SENT, provider_ref=sent.provider_ref)
+        result = gateway_for(message.channel).send(message)
+    except Exception as exc:
+        result = exc
+    return outcome_record(message, started, result)
+
+
+def outcome_record(message: Message, started, result: "Sent | Exception") -> str:
+    """Record what the gateway answered for a claimed message — ``Sent``, or the exception it raised — the one way
+    both the Celery workers and a connector process record an attempt. Returns the status it was left in ("" if
+    the message was no longer ours)."""
+    if isinstance(result, Sent):
+        return _finish(message, started, AttemptOutcome.SENT, provider_ref=result.provider_ref)
+    if isinstance(result, PermanentError):
+        return _finish(message, started, AttemptOutcome.DEAD, error=str(result))
+    if isinstance(result, TemporaryError):
+        return _finish(message, started, AttemptOutcome.RETRY, error=str(result), retry_after=result.retry_after)
+    # An unexpected failure of a gateway is retried like a temporary one.
+    log.error("gateway %s failed on message %s", message.channel, message.pk, exc_info=result)
+    return _finish(message, started, AttemptOutcome.RETRY, error=f"{type(result).__name__}: {result}")
+
+
+def release(message: Message, *, not_before: datetime.datetime) -> bool:
+    """Give a claimed message back untried (a connector that stops, or pauses for a throttling SMSC, before it
+    sends it): ``queued`` again from ``not_before``, its attempt not counted, no history row. Only while ours."""
+    return bool(Message.objects.filter(pk=message.pk, status=S.SENDING, attempts=message.attempts).update(
+        status=S.QUEUED, lease_until=None, attempts=F("attempts") - 1, next_attempt_at=not_before))
 
 
 @transaction.atomic
@@ -97,13 +124,17 @@ def _finish(message: Message, started, outcome: str, *, error: str = "", provide
     return fields["status"] if ours else ""
 
 
-def due_ids(limit: int = 1000) -> list:
-    return list(Message.objects.filter(_due(timezone.now())).order_by("next_attempt_at")
+def due_ids(limit: int = 1000, *, channel: str | None = None) -> list:
+    """The ids of due messages, oldest due first: of one ``channel`` (a connector's), or else of every channel the
+    Celery workers carry out."""
+    mine = Q(channel=channel) if channel else ~_connector_channels()
+    return list(Message.objects.filter(_due(timezone.now()), mine).order_by("next_attempt_at")
                 .values_list("pk", flat=True)[:limit])
 
 
 def sweep(limit: int = 1000) -> int:
-    """Hand every due message to a worker (a task each). Returns how many."""
+    """Hand every due message to a worker (a task each), except those of a connector's channel. Returns how
+    many."""
     from .tasks import deliver_message
 
     ids = due_ids(limit)

@@ -191,6 +191,25 @@ MESSAGING_BACKOFF_CAP_SECONDS = 3600
 MESSAGING_LEASE_SECONDS = 120
 # The queue the delivery tasks go to (the workers consume it; a deployment may give messages their own workers).
 MESSAGING_QUEUE = "celery"
+# Channels whose messages a long-running connector process carries out itself, not the Celery workers: "sms"
+# when SMS leave through SMPP (``manage.py smpp_connector``, one bind to the SMSC; docs/decisions/0012). The quick
+# start sends everything through the console gateway and the workers.
+MESSAGING_CONNECTOR_CHANNELS: set[str] = set()
+# The SMPP 3.4 connector (production reads these from the environment, passage/settings/prod.py).
+SMPP_HOST = "127.0.0.1"
+SMPP_PORT = 2775
+SMPP_SYSTEM_ID = ""
+SMPP_PASSWORD = ""
+SMPP_SYSTEM_TYPE = ""
+SMPP_SOURCE_ADDR = "IOM"  # the sender the migrant sees: alphanumeric (up to 11 characters) or a number
+SMPP_RATE = 20.0  # at most this many submit_sm per second (each part of a long message counts)
+SMPP_WINDOW = 10  # submit_sm sent before their answers come back
+SMPP_BATCH = 50  # due messages claimed at a time
+SMPP_POLL_SECONDS = 1.0  # how often an idle connector looks for due messages
+SMPP_ENQUIRE_LINK_SECONDS = 30.0
+SMPP_RESPONSE_TIMEOUT_SECONDS = 10.0  # an answer later than this: the link is taken as dead, rebound
+SMPP_RECONNECT_SECONDS = (1.0, 60.0)  # back-off between reconnections: first, longest (doubling)
+SMPP_THROTTLE_SECONDS = (1.0, 30.0)  # pause after ESME_RTHROTTLED / ESME_RMSGQFUL: first, longest (doubling)
 
 LOGGING = {
     "version": 1,
