@@ -48,3 +48,18 @@ if os.environ.get("PASSAGE_TEST_WORKER"):
     CELERY_TASK_DEFAULT_QUEUE = MESSAGING_QUEUE = os.environ["PASSAGE_TEST_QUEUE"]  # its own: no other run takes them
     MESSAGING_SWEEP_SECONDS = 1
     CELERY_BEAT_SCHEDULE = {"outbox-sweep": {"task": "messaging.sweep", "schedule": 1.0}}  # noqa: F405
+
+# A real SMPP connector process started by a test (passage/messaging/tests/test_smpp.py) works on the test's
+# database against the test's SMSC, with short timings.
+if os.environ.get("PASSAGE_TEST_SMSC_PORT"):
+    DATABASES["default"]["NAME"] = os.environ["PASSAGE_TEST_DATABASE"]
+    MESSAGING_CONNECTOR_CHANNELS = {"sms"}
+    MESSAGING_GATEWAYS = {**MESSAGING_GATEWAYS, "sms": "passage.messaging.smpp.SmppGateway"}  # noqa: F405
+    MESSAGING_BACKOFF_BASE_SECONDS = 0
+    SMPP_PORT = int(os.environ["PASSAGE_TEST_SMSC_PORT"])
+    SMPP_SYSTEM_ID, SMPP_PASSWORD = "passage", "secret"
+    SMPP_RATE = float(os.environ.get("PASSAGE_TEST_SMPP_RATE", "200"))
+    SMPP_POLL_SECONDS = 0.05
+    SMPP_RESPONSE_TIMEOUT_SECONDS = 2.0
+    SMPP_RECONNECT_SECONDS = (0.1, 0.5)
+    SMPP_THROTTLE_SECONDS = (0.05, 0.2)
