@@ -44,6 +44,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"Environment variable {name} must be an integer, not {value!r}.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"Environment variable {name} must be a number, not {value!r}.") from None
+
+
 def env_list(name: str, default=_REQUIRED) -> list[str]:
     raw = env_str(name, default if default is _REQUIRED else ",".join(default))
     items = [item.strip() for item in raw.split(",") if item.strip()]

@@ -2,15 +2,18 @@
 
 Required: SECRET_KEY, DATABASE_URL (postgres://...), CELERY_BROKER_URL
 (amqp://... or redis://...), ALLOWED_HOSTS (comma-separated).
-Optional: CSRF_TRUSTED_ORIGINS, MEDIA_ROOT, STATIC_ROOT, SECURE_HSTS_SECONDS.
+Optional: CSRF_TRUSTED_ORIGINS, MEDIA_ROOT, STATIC_ROOT, SECURE_HSTS_SECONDS; SMS_GATEWAY=smpp with the SMPP_*
+variables (docs/deploy.md).
 """
+
+import re
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
 from .base import STORAGES
-from .env import env_bool, env_int, env_list, env_str, env_url
+from .env import env_bool, env_float, env_int, env_list, env_str, env_url
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
@@ -54,3 +57,29 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Partners' webhook endpoints: https only.
 WEBHOOK_REQUIRE_HTTPS = True
+
+# SMS: "console" keeps them in the outbox page only; "smpp" sends them through one bind to the operator's SMSC,
+# held by the one `manage.py smpp_connector` process, which then carries out the SMS channel instead of the
+# Celery workers (docs/decisions/0012).
+SMS_GATEWAY = env_str("SMS_GATEWAY", "console")
+if SMS_GATEWAY == "smpp":
+    MESSAGING_GATEWAYS = {**MESSAGING_GATEWAYS, "sms": "passage.messaging.smpp.SmppGateway"}  # noqa: F405
+    MESSAGING_CONNECTOR_CHANNELS = {"sms"}
+    SMPP_HOST = env_str("SMPP_HOST")
+    SMPP_PORT = env_int("SMPP_PORT", 2775)
+    SMPP_SYSTEM_ID = env_str("SMPP_SYSTEM_ID")
+    SMPP_PASSWORD = env_str("SMPP_PASSWORD")
+    SMPP_SYSTEM_TYPE = env_str("SMPP_SYSTEM_TYPE", "")
+    SMPP_SOURCE_ADDR = env_str("SMPP_SOURCE_ADDR", SMPP_SOURCE_ADDR)  # noqa: F405
+    SMPP_RATE = env_float("SMPP_RATE", SMPP_RATE)  # noqa: F405
+    SMPP_WINDOW = env_int("SMPP_WINDOW", SMPP_WINDOW)  # noqa: F405
+    SMPP_ENQUIRE_LINK_SECONDS = env_float("SMPP_ENQUIRE_LINK_SECONDS", SMPP_ENQUIRE_LINK_SECONDS)  # noqa: F405
+    if not 0 < SMPP_RATE <= 10000:
+        raise ImproperlyConfigured(f"Environment variable SMPP_RATE must be between 0 and 10000, not {SMPP_RATE}.")
+    if not 1 <= SMPP_WINDOW <= 100:
+        raise ImproperlyConfigured(f"Environment variable SMPP_WINDOW must be between 1 and 100, not {SMPP_WINDOW}.")
+    if not re.fullmatch(r"[A-Za-z0-9 ]{1,11}|\+?[0-9]{1,15}", SMPP_SOURCE_ADDR):
+        raise ImproperlyConfigured("Environment variable SMPP_SOURCE_ADDR must be up to 11 letters and digits, or "
+                                   f"a number of up to 15 digits, not {SMPP_SOURCE_ADDR!r}.")
+elif SMS_GATEWAY != "console":
+    raise ImproperlyConfigured(f"Environment variable SMS_GATEWAY must be console or smpp, not {SMS_GATEWAY!r}.")

@@ -58,3 +58,29 @@ def test_collectstatic_works_with_production_storage(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "staticfiles.json").exists()
     assert list(tmp_path.glob("vendor/bootstrap/bootstrap.min.*.css"))
+
+
+SMPP_ENV = {"SMS_GATEWAY": "smpp", "SMPP_HOST": "smsc.example.net", "SMPP_SYSTEM_ID": "passage",
+            "SMPP_PASSWORD": "secret", "SMPP_RATE": "50", "SMPP_SOURCE_ADDR": "IOM NL"}
+
+
+def test_the_smpp_gateway_makes_sms_the_connectors_channel():
+    code = ("from django.conf import settings as s; print(sorted(s.MESSAGING_CONNECTOR_CHANNELS), "
+            "s.MESSAGING_GATEWAYS['sms'], s.SMPP_HOST, s.SMPP_PORT, s.SMPP_RATE, s.SMPP_SOURCE_ADDR)")
+    result = run_manage("shell", "-c", code, env_overrides=SMPP_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == ("['sms'] passage.messaging.smpp.SmppGateway smsc.example.net 2775 50.0 "
+                                             "IOM NL")
+    console = run_manage("shell", "-c", code)
+    assert console.stdout.split("\n")[-2].startswith("[] passage.messaging.gateways.console.ConsoleGateway")
+
+
+def test_smpp_settings_fail_loudly():
+    missing = run_manage("check", env_overrides={**SMPP_ENV, "SMPP_PASSWORD": ""})
+    assert missing.returncode != 0 and "Environment variable SMPP_PASSWORD is required" in missing.stderr
+    rate = run_manage("check", env_overrides={**SMPP_ENV, "SMPP_RATE": "fast"})
+    assert rate.returncode != 0 and "SMPP_RATE must be a number, not 'fast'" in rate.stderr
+    sender = run_manage("check", env_overrides={**SMPP_ENV, "SMPP_SOURCE_ADDR": "International Org"})
+    assert sender.returncode != 0 and "SMPP_SOURCE_ADDR must be up to 11 letters" in sender.stderr
+    gateway = run_manage("check", env_overrides={"SMS_GATEWAY": "pigeon"})
+    assert gateway.returncode != 0 and "SMS_GATEWAY must be console or smpp, not 'pigeon'" in gateway.stderr
