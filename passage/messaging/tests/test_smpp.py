@@ -101,6 +101,8 @@ def statuses() -> set:
 
 
 def test_the_celery_workers_and_the_sweep_leave_sms_to_the_connector(mission, smpp_settings):
+    smpp_settings.MESSAGING_GATEWAYS = {**smpp_settings.MESSAGING_GATEWAYS,
+                                        "webhook": "passage.messaging.gateways.console.ConsoleGateway"}
     [sms] = queue(mission, ["TK1952 AMS 10:00"])  # its task ran (eager) and did not claim it
     with transaction.atomic():
         hook = message_queue(channel="webhook", recipient="endpoint:1", kind="person.departed",
