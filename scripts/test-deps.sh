@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: chromium for the browser tests, fonts for rendering, Pango for WeasyPrint (PDF).
+# Debian packages the tests need: chromium for the browser tests, fonts for rendering
+# (Noto for the PDF manifests' names in every script, DejaVu as their last resort).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-for pkg in fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0; do
+for pkg in fonts-noto-core fonts-dejavu-core; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

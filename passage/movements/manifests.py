@@ -1,5 +1,5 @@
 """Manifests of the airport's day: the departures of one local day (or one flight) as rows per passenger, as a
-PDF (WeasyPrint, from ``movements/manifest.html``) and as an XLSX workbook (XlsxWriter), printable for the gate.
+PDF (ReportLab, ``manifest_pdf``) and as an XLSX workbook (XlsxWriter), printable for the gate.
 
 Built on ``airport_day``: the same scope (only what the user may see) and a fixed number of queries whatever the
 number of passengers (one more for the nationalities of all passengers at once)."""
@@ -10,7 +10,6 @@ import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -142,20 +141,14 @@ def column_labels() -> list[dict]:
     return [_label(label) for _key, label, _width in COLUMNS]
 
 
-def manifest_html(manifest: Manifest, *, mission, printed_at: datetime.datetime | None = None) -> str:
-    printed_at = local_now(manifest, printed_at)
-    return render_to_string("movements/manifest.html", {
-        "manifest": manifest, "mission": mission, "printed_at": printed_at,
-        "labels": column_labels(),
-        "title": _label(gettext_lazy("Departure manifest")),
-        "empty": _label(gettext_lazy("No departures on this day.")),
-    })
-
-
 def manifest_pdf(manifest: Manifest, *, mission, printed_at=None) -> bytes:
-    from weasyprint import HTML  # imported here: needs Debian's Pango (see docs/deploy.md)
+    """A4 landscape, a section per flight on a new page, the header row on every page, "n / N" (``manifest_pdf``
+    module: ReportLab, Debian's Noto fonts)."""
+    from . import manifest_pdf as pdf
 
-    return HTML(string=manifest_html(manifest, mission=mission, printed_at=printed_at)).write_pdf()
+    return pdf.render(manifest, mission=mission, printed_at=local_now(manifest, printed_at), labels=column_labels(),
+                      title=_label(gettext_lazy("Departure manifest")),
+                      empty=_label(gettext_lazy("No departures on this day.")))
 
 
 def _row_values(flight: ManifestFlight, row: ManifestRow) -> list[str]:

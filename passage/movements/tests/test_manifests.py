@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from passage.audit.models import AuditEvent
 from passage.movements import services
 from passage.movements.enums import CustodyParty, SpecialService
-from passage.movements.manifests import COLUMNS, manifest_html, manifest_rows
+from passage.movements.manifests import COLUMNS, manifest_pdf, manifest_rows
 from passage.movements.tests.conftest import approve_cash, ready_household
 from passage.testing.factories import ItineraryFactory, SegmentFactory
 
@@ -148,16 +148,29 @@ def test_the_flight_pdf_has_only_that_flight(client, two_flights, day, movements
     assert "TK1952" in text and "KL1234" not in text
 
 
-def test_the_html_is_bilingual_and_has_the_header(two_flights, day, movements_officer):
+def pdf_pages(content) -> list[str]:
+    """The text of each page, whitespace folded (a name may wrap)."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def test_the_pdf_is_bilingual_and_has_the_header(two_flights, day, movements_officer):
     manifest = manifest_rows(movements_officer, day, "AMS")
     printed = datetime.datetime(2026, 7, 1, 6, 30, tzinfo=datetime.UTC)
     with translation.override("nl"):
-        html = manifest_html(manifest, mission=movements_officer.mission, printed_at=printed)
-    assert "Vertrekmanifest" in html and "Departure manifest" in html
-    assert str(movements_officer.mission) in html and "AMS" in html
-    assert "2026-07-01 08:30" in html  # printed at on the airport's clock (CEST)
-    assert html.count('class="flight"') == 2 and "page-break-before: always" in html
-    assert "&quot;" in html or "&#x27;" in html or "HYPERLINK" in html  # escaped, not markup
+        pages = pdf_pages(manifest_pdf(manifest, mission=movements_officer.mission, printed_at=printed))
+    first = pages[0]
+    assert "Vertrekmanifest" in first and "Departure manifest" in first
+    assert str(movements_officer.mission) in first and "AMS" in first and "Passagiers 3" in first
+    assert "Afgedrukt op 2026-07-01 08:30 CEST" in first  # printed at on the airport's clock (CEST)
+    # Every column label in Dutch and, for the airline, in English.
+    for local, english in (("Ticketnummer", "Ticket number"), ("Speciale assistentie", "Special assistance"),
+                           ("Uit te reiken documenten", "Documents to hand over")):
+        assert local in first and english in first
+    # One section per flight, each on its own page.
+    assert len(pages) == 2
+    assert "TK1952 (TK)" in pages[0] and "KL1234" not in pages[0]
+    assert "KL1234 (KL)" in pages[1] and "BERIDZE" not in pages[1]
+    assert [p.split()[-3:] for p in pages] == [["1", "/", "2"], ["2", "/", "2"]]
 
 
 def test_an_empty_day_is_a_valid_file_that_says_so(client, movements_officer, day):
