@@ -1,8 +1,10 @@
-"""Measure the case pages on the seeded PostgreSQL database and print a markdown table.
+"""Measure the case pages, the airport's board and the day's manifests on the seeded PostgreSQL database and print
+a markdown table.
 
-Each scenario makes BENCH_REQUESTS (default 200, at least 200 for the record)
+Each page scenario makes BENCH_REQUESTS (default 200, at least 200 for the record)
 GET requests through Django's test client (the whole stack: middleware,
-access scoping, templates; no network), after a few warm-up requests. Beside
+access scoping, templates; no network), after a few warm-up requests; each
+manifest (a file of the peak day's 1,400 passengers) BENCH_FILE_REQUESTS (default 50). Beside
 each, the equivalent hand-written SQL (what the page must at least ask the
 database) is timed on the same connection in the same run, and the number of
 queries each page made is counted. Only the local database is touched.
@@ -10,6 +12,7 @@ queries each page made is counted. Only the local database is touched.
 Run through ``scripts/bench.sh`` (``make bench``), which seeds first.
 """
 
+import datetime
 import json
 import os
 import random
@@ -36,13 +39,17 @@ from passage.accounts.permissions import MISSION_WIDE_ROLES  # noqa: E402
 from passage.cases.enums import CaseStatus  # noqa: E402
 from passage.cases.selectors import cases_visible_to  # noqa: E402
 from passage.cases.views.lists import NAME_CASES_PROBE  # noqa: E402
+from passage.movements.selectors import day_bounds  # noqa: E402
 from passage.people.names import fold, word_tokens  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS") or 200)
+FILE_REQUESTS = int(os.environ.get("BENCH_FILE_REQUESTS") or 50)
 # Each scenario's loop also stops after this many seconds, so a slow page cannot hold the run for hours.
 SCENARIO_SECONDS = float(os.environ.get("BENCH_SCENARIO_SECONDS") or 180)
 WARMUP = 5
-TARGETS = {"search": 150, "list": 150, "detail": 80, "supervision": 300}
+TARGETS = {"search": 150, "list": 150, "detail": 80, "supervision": 300, "board": 250, "manifest": 3000}
+# The movements seed (bench_seed_movements): the peak day at AMS.
+PEAK_DAY, PEAK_AIRPORT = datetime.date(2026, 12, 3), "AMS"
 MAX_QUERIES = 15
 
 
@@ -172,18 +179,77 @@ def sql_supervision(cur, user):
     cur.fetchall()
 
 
+def sql_board(cur, user, airport="AMS", day=PEAK_DAY, tz="Europe/Amsterdam", nationalities=False):
+    """What the airport's day must at least ask: the day's first flights of current itineraries leaving the
+    airport for bookings the user sees (not cancelled), their passengers with persons and escorts, special
+    assistance, the desk's steps standing, escorts, documents in our custody with their latest custody event,
+    the approved cash; the arrivals and transits of the day with their passengers and care. The manifest adds the
+    passengers' nationalities."""
+    start, end = day_bounds(day, tz)
+    where, params = scope_sql(user)
+    cur.execute(f"""
+        SELECT s.id, s.flight_number, s.departs_at, s.destination_id, b.id, b.status, b.reference, b.case_id, c.number
+        FROM movements_segment s JOIN movements_itinerary i ON i.id = s.itinerary_id
+        JOIN movements_booking b ON b.id = i.booking_id JOIN cases_case c ON c.id = b.case_id
+        WHERE s.position = 1 AND i.leg = 'main' AND i.superseded_at IS NULL AND s.origin_id = %s
+          AND s.departs_at >= %s AND s.departs_at < %s AND b.status <> 'cancelled' AND {where}
+        ORDER BY s.departs_at, s.flight_number, b.id""", [airport, start, end, *params])
+    rows = cur.fetchall()
+    bookings, cases = [r[4] for r in rows], [r[7] for r in rows]
+    cur.execute("""
+        SELECT p.id, p.booking_id, p.ticket_number, p.person_id, pe.family_name, pe.given_names, pe.sex,
+               pe.birth_year, e.id, e.kind, e.external_name, u.first_name, u.last_name
+        FROM movements_passenger p LEFT JOIN people_person pe ON pe.id = p.person_id
+        LEFT JOIN movements_escort e ON e.id = p.escort_id LEFT JOIN accounts_user u ON u.id = e.staff_id
+        WHERE p.booking_id = ANY(%s) ORDER BY p.booking_id, p.id""", [bookings])
+    passengers = cur.fetchall()
+    ids, persons = [p[0] for p in passengers], [p[3] for p in passengers if p[3]]
+    cur.execute("SELECT passenger_id, code, text FROM movements_specialassistance WHERE passenger_id = ANY(%s)", [ids])
+    cur.fetchall()
+    cur.execute("SELECT id, passenger_id, step, amount, currency, at FROM movements_deskevent "
+                "WHERE passenger_id = ANY(%s) AND undone_at IS NULL AND step <> 'undo'", [ids])
+    cur.fetchall()
+    cur.execute("SELECT e.booking_id, e.kind, e.external_name, u.first_name, u.last_name FROM movements_escort e "
+                "LEFT JOIN accounts_user u ON u.id = e.staff_id WHERE e.booking_id = ANY(%s)", [bookings])
+    cur.fetchall()
+    cur.execute("""
+        SELECT d.id, d.person_id, d.kind, d.number, latest.held_at FROM people_traveldocument d
+        LEFT JOIN LATERAL (SELECT held_at FROM movements_custodyevent ce WHERE ce.document_id = d.id
+                           ORDER BY ce.id DESC LIMIT 1) latest ON true
+        WHERE d.person_id = ANY(%s) AND d.custody = 'with_organisation'""", [persons])
+    cur.fetchall()
+    cur.execute("SELECT case_id, amount, currency FROM movements_cashcontribution "
+                "WHERE case_id = ANY(%s) AND superseded_at IS NULL", [cases])
+    cur.fetchall()
+    cur.execute("""
+        SELECT m.id, m.kind, m.flight_number, m.arrives_at, m.onward_flight_number, m.onward_departs_at,
+               count(mp.id), count(sc.id)
+        FROM movements_movement m LEFT JOIN movements_movementpassenger mp ON mp.movement_id = m.id
+        LEFT JOIN movements_strandedcare sc ON sc.passenger_id = mp.id
+        WHERE m.mission_id = %s AND m.airport_id = %s
+          AND ((m.arrives_at >= %s AND m.arrives_at < %s) OR (m.onward_departs_at >= %s AND m.onward_departs_at < %s))
+        GROUP BY m.id""", [user.mission_id, airport, start, end, start, end])
+    cur.fetchall()
+    if nationalities:
+        cur.execute("SELECT person_id, country FROM people_nationality WHERE person_id = ANY(%s) "
+                    "ORDER BY person_id, country", [persons])
+        cur.fetchall()
+
+
 # ------------------------------------------------------------------ running
-def measure_pages(client, urls):
+def measure_pages(client, urls, headers=None):
+    headers = headers or {}
     times, queries, statuses = [], [], set()
     for u in urls[:WARMUP]:
-        client.get(u)
+        client.get(u, **headers)
     started = time.monotonic()
     for u in urls:
         if time.monotonic() - started > SCENARIO_SECONDS:
             break
         with CaptureQueriesContext(connection) as ctx:
             t = time.perf_counter()
-            response = client.get(u)
+            response = client.get(u, **headers)
+            b"".join(response) if response.streaming else response.content  # the whole answer, as a browser
             elapsed = (time.perf_counter() - t) * 1000
         times.append(elapsed)
         queries.append(len(ctx.captured_queries))
@@ -267,13 +333,28 @@ def main():
     scenarios.append(("Supervisor's view (manager, whole mission)", "supervision", manager,
                       [supervision_url] * REQUESTS, lambda cur, _: sql_supervision(cur, manager), [None] * REQUESTS))
 
+    # The airport's day at its peak (the movements seed): the board as a page and as the fragment every desk polls
+    # every 15 s, and the day's manifests for the gate.
+    movements = User.objects.get(username="movements")
+    board = f"{url('airport-board', '/movements/airport/')}?airport={PEAK_AIRPORT}&day={PEAK_DAY.isoformat()}"
+    board_sql = lambda cur, _: sql_board(cur, movements)  # noqa: E731
+    scenarios.append(("Airport board, peak day (page)", "board", movements, [board] * REQUESTS, board_sql,
+                      [None] * REQUESTS))
+    scenarios.append(("Airport board, peak day (polled fragment)", "board", movements, [board] * REQUESTS,
+                      board_sql, [None] * REQUESTS, {"HTTP_HX_REQUEST": "true"}))
+    for fmt in ("pdf", "xlsx"):
+        manifest = url(f"manifest-day-{fmt}", f"/movements/manifests/{PEAK_AIRPORT}/{PEAK_DAY}/manifest.{fmt}",
+                       PEAK_AIRPORT, PEAK_DAY.isoformat())
+        scenarios.append((f"Day manifest {fmt.upper()}, peak day", "manifest", movements, [manifest] * FILE_REQUESTS,
+                          lambda cur, _: sql_board(cur, movements, nationalities=True), [None] * FILE_REQUESTS))
+
     only = os.environ.get("BENCH_ONLY", "").lower()  # e.g. BENCH_ONLY=name: the scenarios whose label has it
     scenarios = [s for s in scenarios if only in s[0].lower()]
     results = []
-    for label, kind, user, urls, sql_fn, sql_inputs in scenarios:
+    for label, kind, user, urls, sql_fn, sql_inputs, *headers in scenarios:
         client = Client()
         client.force_login(user)
-        page_times, queries, codes = measure_pages(client, urls)
+        page_times, queries, codes = measure_pages(client, urls, *headers)
         sql_times = measure_sql(sql_fn, sql_inputs)
         results.append({
             "scenario": label, "kind": kind, "user": user.username, "requests": len(page_times),
@@ -284,7 +365,13 @@ def main():
         })
         print(f"  measured: {label}", file=sys.stderr)
 
-    print(f"\nCases in the database: {n_cases:,}; {REQUESTS} requests per scenario (after {WARMUP} warm-up).\n")
+    with connection.cursor() as cur:
+        cur.execute("SELECT (SELECT count(*) FROM movements_booking), (SELECT count(*) FROM movements_passenger), "
+                    "(SELECT count(*) FROM movements_movementpassenger)")
+        n_bookings, n_passengers, n_moving = cur.fetchone()
+    print(f"\nCases in the database: {n_cases:,}; bookings {n_bookings:,} ({n_passengers:,} departing passengers), "
+          f"{n_moving:,} passengers in transit or arriving; {REQUESTS} requests per page scenario, {FILE_REQUESTS} "
+          f"per manifest (after {WARMUP} warm-up).\n")
     print("| page | as | requests | HTTP | p50 ms | p95 ms | target p95 | queries/page (max) | raw SQL p50 ms "
           "| raw SQL p95 ms | verdict |")
     print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---|")
@@ -295,7 +382,7 @@ def main():
             verdict.append("not available")
         if r["p95"] > r["target"]:
             verdict.append("p95 over target")
-        if r["requests"] < REQUESTS:
+        if r["requests"] < (FILE_REQUESTS if r["kind"] == "manifest" else REQUESTS):
             verdict.append(f"stopped after {SCENARIO_SECONDS:.0f} s")
         if r["queries_max"] > MAX_QUERIES:
             verdict.append(f"> {MAX_QUERIES} queries")
