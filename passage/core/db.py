@@ -1,7 +1,7 @@
 """Small database helpers with a PostgreSQL form and a portable fallback (ARCHITECTURE: PostgreSQL-only features
 sit behind a tested helper)."""
 
-from django.db.models import BigAutoField, Lookup
+from django.db.models import BigAutoField, ForeignKey, Lookup
 
 
 class AnyOf(Lookup):
@@ -25,3 +25,4 @@ class AnyOf(Lookup):
 
 
 BigAutoField.register_lookup(AnyOf)  # primary keys: ``pk__any_of``
+ForeignKey.register_lookup(AnyOf)  # and the ids they are referred to by: ``booking_id__any_of``

@@ -12,9 +12,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from passage.accounts.permissions import Action, user_can
+from passage.cases.models import Case
 from passage.cases.selectors import cases_visible_to
 from passage.people.enums import Custody, DocumentKind, DocumentStatus
-from passage.people.models import TravelDocument
+from passage.people.models import Person, TravelDocument
 from passage.reference.models import Airport
 
 from . import workflow
@@ -41,6 +42,7 @@ from .models import (
     Movement,
     Passenger,
     Segment,
+    SpecialAssistance,
 )
 
 
@@ -186,7 +188,7 @@ def custody_now(document_ids) -> dict[int, CustodyEvent]:
     query. Documents never logged are absent."""
     latest = Subquery(CustodyEvent.objects.filter(document_id=OuterRef("document_id")).order_by("-id")
                       .values("pk")[:1])
-    rows = CustodyEvent.objects.filter(document_id__in=list(document_ids)).filter(pk=latest).select_related(
+    rows = CustodyEvent.objects.filter(document_id__any_of=list(document_ids)).filter(pk=latest).select_related(
         "location")
     return {row.document_id: row for row in rows}
 
@@ -284,12 +286,20 @@ def _last_segment() -> Exists:
     return ~Exists(Segment.objects.filter(itinerary=OuterRef("itinerary"), position__gt=OuterRef("position")))
 
 
+def _visible_booking_q(user) -> Q:
+    """``bookings_visible_to(user)`` as a condition on a booking row: its case is one the user sees, looked up
+    for that row (correlated), so it stays cheap inside an OR."""
+    if not user_can(user, Action.BOOKING_VIEW):
+        return Q(pk__in=[])
+    return Q(Exists(cases_visible_to(user).filter(pk=OuterRef("case_id"))))
+
+
 def _return_segments(user, airport: Airport, start, end) -> list[Segment]:
     """The flights of return cases' journeys (current main itineraries, live or departed bookings) that arrive
     at ``airport`` at the end of the journey, or leave it as a connection, between ``start`` and ``end``: of the
     user's own cases (``bookings_visible_to``), and of other missions' cases the user's mission receives
     (``destination_mission_q``) or was asked to assist in transit. Four queries."""
-    own = Q(pk__in=bookings_visible_to(user).values("pk"))
+    own = _visible_booking_q(user)
     arriving_for, transit_for = own, own
     if (destination := destination_mission_q(user)) is not None:
         arriving_for = own | destination
@@ -297,11 +307,13 @@ def _return_segments(user, airport: Airport, start, end) -> list[Segment]:
         transit_for = own | (~Q(case__mission_id=user.mission_id) & _requested_of(user.mission_id,
                                                                                      AssistanceKind.TRANSIT))
     live = Booking.objects.exclude(status__in=(BookingStatus.CANCELLED, BookingStatus.NO_SHOW))
+    # Row by row (EXISTS on the segment's own booking): under this OR, an IN (...) would be built whole, every
+    # visible booking of the mission first (over a second on a million cases).
     arriving = Q(destination_id=airport.pk, arrives_at__gte=start, arrives_at__lt=end,
                  departs_at__gte=start - LONGEST_FLIGHT, departs_at__lt=end) & _last_segment() & Q(
-        itinerary__booking__in=live.filter(arriving_for))
-    connecting = Q(origin_id=airport.pk, position__gt=1, departs_at__gte=start, departs_at__lt=end,
-                   itinerary__booking__in=live.filter(transit_for))
+        Exists(live.filter(arriving_for, pk=OuterRef("itinerary__booking_id"))))
+    connecting = Q(origin_id=airport.pk, position__gt=1, departs_at__gte=start, departs_at__lt=end) & Q(
+        Exists(live.filter(transit_for, pk=OuterRef("itinerary__booking_id"))))
     return list(
         Segment.objects.filter(itinerary__leg=ItineraryLeg.MAIN, itinerary__superseded_at__isnull=True)
         .filter(arriving | connecting)
@@ -333,6 +345,90 @@ def _board_return(user, segment: Segment) -> BoardReturn:
                        own=booking.case.mission_id == user.mission_id)
 
 
+def _all_but(model, prefix: str, *keep: str) -> list[str]:
+    """The fields of ``model`` (reached through ``prefix``) to leave unread: only ``keep`` (and the key) are shown
+    on the board and the manifest, and 1,400 persons' other columns cost more to read than the rest of the row."""
+    return [prefix + f.name for f in model._meta.concrete_fields if not f.primary_key and f.name not in keep]
+
+
+def _departures(user, airport: Airport, start, end, tz) -> dict[tuple, BoardFlight]:
+    """The day's departures of ``airport``, per flight: nine queries whatever the number of passengers.
+
+    The related rows are fetched by hand rather than prefetched: a prefetch builds a queryset per instance and
+    sends thousands of ids as placeholders, which cost more than the queries on a day of 1,400 passengers; here
+    each is one array (``any_of``) and the rows are grouped in Python. Labels are translated once per call."""
+    bookings = bookings_visible_to(user).exclude(status=BookingStatus.CANCELLED)
+    segments = list(
+        Segment.objects.filter(position=1, itinerary__leg=ItineraryLeg.MAIN, itinerary__superseded_at__isnull=True,
+                               origin_id=airport.pk, departs_at__gte=start, departs_at__lt=end,
+                               itinerary__booking__in=bookings)
+        .select_related("itinerary__booking__case")
+        .defer(*_all_but(Case, "itinerary__booking__case__", "number", "mission"))
+        .order_by("departs_at", "flight_number", "itinerary__booking_id"))
+    booking_ids = [s.itinerary.booking_id for s in segments]
+    passengers: dict[int, list[Passenger]] = {}
+    for p in (Passenger.objects.filter(booking_id__any_of=booking_ids).select_related("person", "escort__staff")
+              .defer(*_all_but(Person, "person__", "family_name", "given_names", "sex", "birth_year", "mission"))):
+        passengers.setdefault(p.booking_id, []).append(p)
+    passenger_ids = [p.pk for ps in passengers.values() for p in ps]
+    service_labels = {code: str(label) for code, label in SpecialService.choices}
+    assistance: dict[int, list[str]] = {}
+    for passenger_id, code, text in SpecialAssistance.objects.filter(passenger_id__any_of=passenger_ids).values_list(
+            "passenger_id", "code", "text"):
+        assistance.setdefault(passenger_id, []).append(f"{code}: {service_labels[code]}" + (f" ({text})" if text else ""))
+    events: dict[int, list[DeskEvent]] = {}
+    for e in DeskEvent.objects.filter(passenger_id__any_of=passenger_ids, undone_at__isnull=True).exclude(
+            step=DeskStep.UNDO):
+        events.setdefault(e.passenger_id, []).append(e)
+    escorts: dict[int, list[str]] = {}
+    for e in Escort.objects.filter(booking_id__any_of=booking_ids).select_related("staff"):
+        escorts.setdefault(e.booking_id, []).append(f"{e.get_kind_display()}: {e}")
+    person_ids = [p.person_id for ps in passengers.values() for p in ps if p.person_id]
+    docs: dict[int, list[TravelDocument]] = {}
+    for doc in TravelDocument.objects.filter(person_id__any_of=person_ids, custody=Custody.WITH_ORGANISATION):
+        docs.setdefault(doc.person_id, []).append(doc)
+    where = custody_now(d.pk for ds in docs.values() for d in ds)
+    case_ids = {s.itinerary.booking.case_id for s in segments}
+    approved = {c.case_id: c for c in CashContribution.objects.filter(case_id__any_of=case_ids,
+                                                                      superseded_at__isnull=True)}
+    step_labels = {step: str(label) for step, label in DeskStep.choices}
+    always = (DeskStep.REPORTED, DeskStep.CHECKED_IN, DeskStep.BOARDED)
+
+    departures: dict[tuple, BoardFlight] = {}
+    for segment in segments:
+        booking = segment.itinerary.booking
+        local = segment.departs_at.astimezone(tz)
+        flight = departures.get((segment.flight_number, local))
+        if flight is None:
+            flight = departures[(segment.flight_number, local)] = BoardFlight(
+                flight_number=segment.flight_number, local_time=local, other_airport=segment.destination_id)
+        board_passengers = []
+        cash_given = Decimal("0")
+        for p in passengers.get(booking.pk, []):
+            # The desk's steps on this journey: after a rebooking, the missed day's steps are history.
+            steps = {e.step: e for e in events.get(p.pk, []) if e.itinerary_id == segment.itinerary_id}
+            if DeskStep.CASH in steps:
+                cash_given += steps[DeskStep.CASH].amount or Decimal("0")
+            held = docs.get(p.person_id, []) if p.person_id else []
+            documents = [f"{d} ({where[d.pk].held_at})" if d.pk in where and where[d.pk].held_at else str(d)
+                         for d in held]
+            name = workflow.person_label(p.person) if p.person_id else str(p.escort)
+            open_items = []
+            if DeskStep.NO_SHOW not in steps:
+                open_items = [step_labels[step] for step in always if step not in steps]
+                if held:
+                    open_items.append(step_labels[DeskStep.DOCUMENTS])
+            board_passengers.append(BoardPassenger(
+                passenger=p, name=name, is_escort=not p.person_id, documents=documents, steps=steps,
+                assistance=assistance.get(p.pk, []), open=open_items))
+        cash = None
+        if (c := approved.get(booking.case_id)) is not None and c.amount > cash_given:
+            cash = (c.amount - cash_given, c.currency)
+        flight.bookings.append(BoardBooking(booking=booking, passengers=board_passengers, cash_to_hand_over=cash,
+                                            escorts=escorts.get(booking.pk, [])))
+    return departures
+
+
 def airport_day(user, day: datetime.date, airport: Airport | str, *, departures_only: bool = False) -> AirportDay:
     """The board of one airport for one local day: departures (bookings whose first flight leaves the airport
     that day), transits (connecting flights leaving that day) and arrivals, grouped per flight and local time;
@@ -348,62 +444,7 @@ def airport_day(user, day: datetime.date, airport: Airport | str, *, departures_
         airport = Airport.objects.get(pk=airport)
     tz = zoneinfo.ZoneInfo(airport.tz)
     start, end = day_bounds(day, airport.tz)
-    bookings = bookings_visible_to(user).exclude(status=BookingStatus.CANCELLED)
-    segments = list(
-        Segment.objects.filter(position=1, itinerary__leg=ItineraryLeg.MAIN, itinerary__superseded_at__isnull=True,
-                               origin_id=airport.pk, departs_at__gte=start, departs_at__lt=end,
-                               itinerary__booking__in=bookings)
-        .select_related("itinerary__booking__case", "destination")
-        .prefetch_related(
-            Prefetch("itinerary__booking__passengers",
-                     queryset=Passenger.objects.select_related("person", "escort__staff").prefetch_related(
-                         "assistance", Prefetch("desk_events", queryset=DeskEvent.objects.filter(
-                             undone_at__isnull=True).exclude(step=DeskStep.UNDO)))),
-            "itinerary__booking__escorts__staff",
-        ).order_by("departs_at", "flight_number", "itinerary__booking_id"))
-    person_ids = [p.person_id for s in segments for p in s.itinerary.booking.passengers.all() if p.person_id]
-    docs: dict[int, list[TravelDocument]] = {}
-    for doc in TravelDocument.objects.filter(person_id__in=person_ids, custody=Custody.WITH_ORGANISATION):
-        docs.setdefault(doc.person_id, []).append(doc)
-    where = custody_now(d.pk for ds in docs.values() for d in ds)
-    case_ids = {s.itinerary.booking.case_id for s in segments}
-    approved = {c.case_id: c for c in CashContribution.objects.filter(case_id__in=case_ids,
-                                                                      superseded_at__isnull=True)}
-
-    departures: dict[tuple, BoardFlight] = {}
-    for segment in segments:
-        booking = segment.itinerary.booking
-        local = segment.departs_at.astimezone(tz)
-        flight = departures.setdefault((segment.flight_number, local), BoardFlight(
-            flight_number=segment.flight_number, local_time=local, other_airport=segment.destination_id))
-        board_passengers = []
-        cash_given = Decimal("0")
-        for p in booking.passengers.all():
-            # The desk's steps on this journey: after a rebooking, the missed day's steps are history.
-            steps = {e.step: e for e in p.desk_events.all() if e.itinerary_id == segment.itinerary_id}
-            if DeskStep.CASH in steps:
-                cash_given += steps[DeskStep.CASH].amount or Decimal("0")
-            held = docs.get(p.person_id, []) if p.person_id else []
-            documents = [f"{d} ({where[d.pk].held_at})" if d.pk in where and where[d.pk].held_at else str(d)
-                         for d in held]
-            name = workflow.person_label(p.person) if p.person_id else str(p.escort)
-            open_items = []
-            if DeskStep.NO_SHOW not in steps:
-                for step in (DeskStep.REPORTED, DeskStep.CHECKED_IN, DeskStep.BOARDED):
-                    if step not in steps:
-                        open_items.append(str(DeskStep(step).label))
-                if held:
-                    open_items.append(str(DeskStep.DOCUMENTS.label))
-            board_passengers.append(BoardPassenger(
-                passenger=p, name=name, is_escort=not p.person_id, documents=documents, steps=steps,
-                assistance=_assistance(p),
-                open=open_items))
-        cash = None
-        if (c := approved.get(booking.case_id)) is not None and c.amount > cash_given:
-            cash = (c.amount - cash_given, c.currency)
-        flight.bookings.append(BoardBooking(
-            booking=booking, passengers=board_passengers, cash_to_hand_over=cash,
-            escorts=[f"{e.get_kind_display()}: {e}" for e in booking.escorts.all()]))
+    departures = _departures(user, airport, start, end, tz)
 
     arrivals: dict[tuple, BoardFlight] = {}
     transits: dict[tuple, BoardFlight] = {}

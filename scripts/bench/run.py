@@ -49,7 +49,7 @@ SCENARIO_SECONDS = float(os.environ.get("BENCH_SCENARIO_SECONDS") or 180)
 WARMUP = 5
 TARGETS = {"search": 150, "list": 150, "detail": 80, "supervision": 300, "board": 250, "manifest": 3000}
 # The movements seed (bench_seed_movements): the peak day at AMS.
-PEAK_DAY, PEAK_AIRPORT = datetime.date(2026, 12, 3), "AMS"
+PEAK_DAY, PEAK_AIRPORT = datetime.date(2026, 11, 30), "AMS"
 MAX_QUERIES = 15
 
 

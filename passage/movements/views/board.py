@@ -15,9 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -46,10 +48,9 @@ from ..models import Booking, DeskEvent, Segment
 from ..selectors import airport_day, bookings_visible_to, destination_mission_q
 from ..services.desk import undo_window
 from .actions import _booking_for
+from .board_rows import RowText, passenger_html
 from .manifests import can_print_manifest
 
-# The taps offered per passenger, in the order the desk makes them.
-DESK_STEPS = (S.REPORTED, S.CHECKED_IN, S.DOCUMENTS, S.CASH, S.BOARDED, S.NO_SHOW)
 DESK_OPEN = (BookingStatus.TICKETED, BookingStatus.CHECKED_IN)
 
 
@@ -109,16 +110,19 @@ def board_airports(user, today: datetime.date, current: Airport) -> list[Airport
     end = start + datetime.timedelta(days=45)
     near = (Segment.objects.filter(departs_at__gte=start, departs_at__lt=end,
                                    itinerary__booking__in=bookings_visible_to(user))
-            .values_list("origin_id", "destination_id").distinct()[:500])
+            .order_by().values_list("origin_id", "destination_id").distinct()[:500])
     for origin, destination in near:
         codes |= {origin, destination}
     return list(Airport.objects.filter(pk__in=codes).order_by("iata"))
 
 
-def _desk_rows(board, user) -> None:
-    """Per passenger the taps the desk may make and the steps it may still undo (within the window)."""
+def _desk_rows(board, request, where) -> None:
+    """Per booking what the desk may do with it; per passenger their block with the taps the desk may make and
+    the steps it may still undo (within the window), built once here (``board_rows``)."""
+    user = request.user
     can_desk = user_can(user, Action.DESK_RECORD)
-    cutoff = timezone.now() - undo_window()
+    text = RowText.for_board(tz=zoneinfo.ZoneInfo(board.airport.tz), cutoff=timezone.now() - undo_window(),
+                             csrf_token=get_token(request), where=where)
     for flight in board.departures:
         for row in flight.bookings:
             row.desk_open = can_desk and row.booking.status in DESK_OPEN
@@ -131,15 +135,7 @@ def _desk_rows(board, user) -> None:
             row.can_depart = row.can_depart and not row.can_no_show
             row.no_show_reason = "; ".join(dict.fromkeys(e.reason for e in absent if e.reason))
             for p in row.passengers:
-                p.desk = []
-                for step in DESK_STEPS:
-                    event = p.steps.get(step)
-                    if event is None and step == S.DOCUMENTS and not p.documents:
-                        continue
-                    if event is None and step == S.CASH and (p.is_escort or row.cash_to_hand_over is None):
-                        continue
-                    p.desk.append({"step": step.value, "label": step.label, "event": event,
-                                   "undoable": row.desk_open and event is not None and event.at > cutoff})
+                p.html = passenger_html(p, row, text)
 
 
 def board_context(request, data, *, fragment: bool = False, **extra) -> dict:
@@ -148,10 +144,13 @@ def board_context(request, data, *, fragment: bool = False, **extra) -> dict:
     with transaction.atomic():
         board = airport_day(request.user, day, airport)
         _audit_other_missions(request, board)
-    _desk_rows(board, request.user)
+    # The airport and day every desk form sends back (the answer is the board they were tapped on).
+    where = format_html('<input type="hidden" name="airport" value="{}"><input type="hidden" name="day" value="{}">',
+                        airport.pk, day.isoformat())
+    _desk_rows(board, request, where)
     _arrival_rows(board, request.user)
     query = urlencode({"airport": airport.pk, "day": day.isoformat()})
-    context = {"form": form, "board": board, "airport": airport, "day": day, "today": today,
+    context = {"form": form, "board": board, "airport": airport, "day": day, "today": today, "where": where,
                "tomorrow": today + datetime.timedelta(days=1), "query": query,
                "board_url": reverse("airport-board") + "?" + query, "now": timezone.now(),
                "can_print": can_print_manifest(request.user),

@@ -1,14 +1,14 @@
 """Seed a year of movements for ``make bench``, on top of ``bench_seed``'s cases: the busiest year's passengers
 times ten (46,350 departures, 81,330 transits and 19,700 arrivals, the proportions of 4,635 / 8,133 / 1,970), with
-a peak day of 1,400 departing passengers at AMS (``PEAK_DAY``).
+a peak day of 1,400 departing passengers at AMS (``PEAK_DAY``, the day before ``TODAY``, as it stood while the desk
+worked: bookings ticketed or checked in, a part of the passengers reported).
 
 Departures are bookings of return cases (closed cases for the eleven months before ``TODAY``, cases ready to
-depart from then on): the household as passengers, escorts on 3 % of bookings (with their own journey back), an
+depart from then on, and on the peak day): the household as passengers, escorts on 3 % of bookings (with their own journey back), an
 itinerary of one or two segments (8 % rebooked: the first version kept, superseded), status history, tickets and
 fares, special assistance on 5 % of passengers, an approved cash contribution on 70 % of cases, documents in our
 custody for 40 % of bookings (received, and handed over at the gate once departed), and the desk's steps
-(reported, checked in, documents and cash handed over, boarded; no-shows). The peak day is under way: a part of
-its passengers reported or checked in. Transits and arrivals are groups of 1–12 passengers on their flights, with
+(reported, checked in, documents and cash handed over, boarded; no-shows). Transits and arrivals are groups of 1–12 passengers on their flights, with
 what became of them (and a meal or a hotel night when the connection is the next day).
 
 Every row is made here in Python from a fixed seed and sent with COPY (about a million rows in well under a
@@ -30,10 +30,10 @@ from django.db import connection, transaction
 from passage.accounts.models import Mission, User
 from passage.movements import models as mv
 
-VERSION = 1
+VERSION = 3
 TODAY = datetime.date(2026, 12, 1)
 YEAR_START, YEAR_END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
-PEAK_DAY = datetime.date(2026, 12, 3)
+PEAK_DAY = datetime.date(2026, 11, 30)  # the day before TODAY, its desk work in the past (no undo open)
 PEAK_PASSENGERS = 1_400
 DEPARTURES, TRANSITS, ARRIVALS = 46_350, 81_330, 19_700
 GROUP_SIZES = [1, 2, 3, 4, 5, 6, 8, 12, 2, 3, 4, 10]  # transit and arrival groups, mean 5
@@ -206,8 +206,8 @@ class Command(BaseCommand):
 
         self.peak = take(ready, lambda: PEAK_DAY, PEAK_PASSENGERS)
         future = [TODAY + datetime.timedelta(days=i) for i in range((YEAR_END - TODAY).days + 1)]
-        future = [d for d in future if d != PEAK_DAY]
         past = [YEAR_START + datetime.timedelta(days=i) for i in range((TODAY - YEAR_START).days)]
+        past = [d for d in past if d != PEAK_DAY]
         per_day = (DEPARTURES - PEAK_PASSENGERS) / (len(future) + len(past))
         future_count = take(ready, lambda: rng.choice(future), round(per_day * len(future)))
         past_count = take(closed, lambda: rng.choice(past), DEPARTURES - PEAK_PASSENGERS - future_count)
@@ -232,7 +232,7 @@ class Command(BaseCommand):
             b["requested_at"] = self._at(day - datetime.timedelta(days=rng.randint(20, 40)), "10:00", "AMS")
         return sorted(bookings, key=lambda b: b["id"])
 
-    def _segments(self, b, day, version):
+    def _segments(self, b, day):
         """The segments of one itinerary version: (position, flight, origin, destination, departs, arrives,
         connection minutes)."""
         flight, origin, dest, hhmm, minutes, connection_ = b["route"]
@@ -260,7 +260,7 @@ class Command(BaseCommand):
         passenger_id = itinerary_id = escort_id = desk_id = custody_id = 0
         for b in bookings:
             day, status = b["day"], b["status"]
-            first = self._segments(b, day, 1)
+            first = self._segments(b, day)
             departs = first[0][4]
             requested = b["requested_at"]
             booked = requested + datetime.timedelta(days=2) if status != "requested" else None
@@ -283,11 +283,12 @@ class Command(BaseCommand):
             # Itineraries: a rebooking keeps the first version, superseded.
             versions = [(1, first)]
             if b["rebooked"]:
-                versions = [(1, self._segments(b, day - datetime.timedelta(days=2), 1)), (2, first)]
+                versions = [(1, self._segments(b, day - datetime.timedelta(days=2))), (2, first)]
             for version, segs in versions:
                 itinerary_id += 1
                 created = requested + datetime.timedelta(days=version)
                 superseded = created + datetime.timedelta(days=1) if version < len(versions) else None
+                current = itinerary_id  # the desk's steps belong to the current journey
                 itineraries.append((itinerary_id, b["id"], self.mission, "main", None, version,
                                     "Flight cancelled by the airline." if version > 1 else "", self.officer,
                                     created, superseded))
@@ -343,7 +344,7 @@ class Command(BaseCommand):
                     desk_id += 1
                     at = departs - datetime.timedelta(minutes=minutes if step != "no_show" else 30)
                     amount = b["cash"] if step == "cash" else None
-                    desk.append((desk_id, b["id"], pid, self.mission, step, amount, "EUR" if amount else "",
+                    desk.append((desk_id, b["id"], pid, current, self.mission, step, amount, "EUR" if amount else "",
                                  "Did not come to the airport." if step == "no_show" else "", None, None, at,
                                  self.desk_staff[pid % 3]))
                     if step == "documents":
@@ -378,7 +379,8 @@ class Command(BaseCommand):
         self._copy(cur, "movements_specialassistance", [
             "passenger_id", "mission_id", "code", "text", "recorded_by_id"], assistance)
         self._copy(cur, "movements_deskevent", [
-            "id", "booking_id", "passenger_id", "mission_id", "step", "amount", "currency", "reason", "undoes_id",
+            "id", "booking_id", "passenger_id", "itinerary_id", "mission_id", "step", "amount", "currency", "reason",
+            "undoes_id",
             "undone_at", "at", "by_id"], desk)
         self._copy(cur, "movements_custodyevent", [
             "id", "document_id", "mission_id", "kind", "party", "party_name", "location_id", "held_at", "custody",
