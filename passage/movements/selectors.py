@@ -38,6 +38,7 @@ from .models import (
     CustodyEvent,
     DeskEvent,
     Escort,
+    Itinerary,
     MinimumConnectionTime,
     Movement,
     Passenger,
@@ -346,8 +347,10 @@ def _board_return(user, segment: Segment) -> BoardReturn:
 
 
 def _all_but(model, prefix: str, *keep: str) -> list[str]:
-    """The fields of ``model`` (reached through ``prefix``) to leave unread: only ``keep`` (and the key) are shown
-    on the board and the manifest, and 1,400 persons' other columns cost more to read than the rest of the row."""
+    """The fields of ``model`` (reached through ``prefix``) to leave unread: only ``keep`` (and the key) are used
+    by the board and the manifest, and on a day of 1,400 passengers the other columns cost more to read and turn
+    into Python than the rest of the row. Reading a field left out would cost a query per row: the board's and the
+    manifest's tests count the queries."""
     return [prefix + f.name for f in model._meta.concrete_fields if not f.primary_key and f.name not in keep]
 
 
@@ -363,7 +366,9 @@ def _departures(user, airport: Airport, start, end, tz) -> dict[tuple, BoardFlig
                                origin_id=airport.pk, departs_at__gte=start, departs_at__lt=end,
                                itinerary__booking__in=bookings)
         .select_related("itinerary__booking__case")
-        .defer(*_all_but(Case, "itinerary__booking__case__", "number", "mission"))
+        .defer(*_all_but(Segment, "", "itinerary", "flight_number", "departs_at", "destination"),
+               *_all_but(Itinerary, "itinerary__", "booking"),
+               *_all_but(Case, "itinerary__booking__case__", "number", "mission"))
         .order_by("departs_at", "flight_number", "itinerary__booking_id"))
     booking_ids = [s.itinerary.booking_id for s in segments]
     passengers: dict[int, list[Passenger]] = {}
@@ -385,9 +390,11 @@ def _departures(user, airport: Airport, start, end, tz) -> dict[tuple, BoardFlig
         escorts.setdefault(e.booking_id, []).append(f"{e.get_kind_display()}: {e}")
     person_ids = [p.person_id for ps in passengers.values() for p in ps if p.person_id]
     docs: dict[int, list[TravelDocument]] = {}
-    for doc in TravelDocument.objects.filter(person_id__any_of=person_ids, custody=Custody.WITH_ORGANISATION):
+    for doc in TravelDocument.objects.filter(person_id__any_of=person_ids, custody=Custody.WITH_ORGANISATION).only(
+            "person_id", "kind", "number"):
         docs.setdefault(doc.person_id, []).append(doc)
     where = custody_now(d.pk for ds in docs.values() for d in ds)
+    document_labels = {kind: str(label) for kind, label in DocumentKind.choices}
     case_ids = {s.itinerary.booking.case_id for s in segments}
     approved = {c.case_id: c for c in CashContribution.objects.filter(case_id__any_of=case_ids,
                                                                       superseded_at__isnull=True)}
@@ -410,8 +417,11 @@ def _departures(user, airport: Airport, start, end, tz) -> dict[tuple, BoardFlig
             if DeskStep.CASH in steps:
                 cash_given += steps[DeskStep.CASH].amount or Decimal("0")
             held = docs.get(p.person_id, []) if p.person_id else []
-            documents = [f"{d} ({where[d.pk].held_at})" if d.pk in where and where[d.pk].held_at else str(d)
-                         for d in held]
+            documents = []
+            for d in held:  # as str(d), its kind's label translated once
+                label = f"{document_labels[d.kind]} {d.number}".strip()
+                documents.append(f"{label} ({where[d.pk].held_at})" if d.pk in where and where[d.pk].held_at
+                                 else label)
             name = workflow.person_label(p.person) if p.person_id else str(p.escort)
             open_items = []
             if DeskStep.NO_SHOW not in steps:

@@ -48,7 +48,7 @@ from ..models import Booking, DeskEvent, Segment
 from ..selectors import airport_day, bookings_visible_to, destination_mission_q
 from ..services.desk import undo_window
 from .actions import _booking_for
-from .board_rows import RowText, passenger_html
+from .board_rows import RowText, booking_html
 from .manifests import can_print_manifest
 
 DESK_OPEN = (BookingStatus.TICKETED, BookingStatus.CHECKED_IN)
@@ -134,8 +134,7 @@ def _desk_rows(board, request, where) -> None:
                                and len(absent) == len(row.passengers))
             row.can_depart = row.can_depart and not row.can_no_show
             row.no_show_reason = "; ".join(dict.fromkeys(e.reason for e in absent if e.reason))
-            for p in row.passengers:
-                p.html = passenger_html(p, row, text)
+            row.html = booking_html(row, text)
 
 
 def board_context(request, data, *, fragment: bool = False, **extra) -> dict:

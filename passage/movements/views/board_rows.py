@@ -1,9 +1,11 @@
-"""One departing passenger on the airport's board: their name, special assistance, documents to hand over, what is
-still open, and the desk's taps (done steps with their undo while the window is open; the steps still to tap).
+"""One departing booking on the airport's board: its case, reference, status, cash and escorts, and per passenger
+their name, special assistance, documents to hand over, what is still open, and the desk's taps (done steps with
+their undo while the window is open; the steps still to tap), and the departure to confirm. The booking's no-show
+form (rare: nobody of the booking showed) stays in the template.
 
-The one part of the board built in Python (f-strings, every value escaped) rather than in the template: a peak day has 1,400 such
-rows, and through the template engine (~50 nodes a row) they alone took ~0.4 s of the board's 15-second poll;
-here they take ~25 ms (docs/benchmarks.md). The markup is the template's, element for element (ids, classes,
+The one part of the board built in Python (f-strings, every value escaped) rather than in the template: a peak
+day has 1,400 passengers in 560 bookings, and through the template engine (~50 nodes a passenger) they alone took
+~0.4 s of the board's 15-second poll; here they take ~20 ms (docs/benchmarks.md). The markup is the template's, element for element (ids, classes,
 labels): the browser tests and the desk's tablets see no difference. The labels are translated and escaped once
 per board (``RowText``), not once per row.
 """
@@ -18,6 +20,7 @@ from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from ..enums import BookingStatus
 from ..enums import DeskStep as S
 
 # The taps offered per passenger, in the order the desk makes them.
@@ -52,6 +55,13 @@ class RowText:
     reason: str
     step_url: object
     undo_url: object
+    journey_url: object
+    depart_url: object
+    case: str
+    escorts: str
+    statuses: dict
+    departed_at: str
+    confirm_departure: str
 
     @classmethod
     def for_board(cls, *, tz, cutoff, csrf_token: str, where: SafeString) -> "RowText":
@@ -60,7 +70,11 @@ class RowText:
                    escort=e(_("Escort")), assistance=e(_("Special assistance")),
                    documents=e(_("Documents to hand over")), still_open=e(_("Still open")), amount=e(_("Amount")),
                    currency=e(_("Currency")), reason=e(_("Reason")), step_url=url_maker("desk-step", 3),
-                   undo_url=url_maker("desk-undo", 3))
+                   undo_url=url_maker("desk-undo", 3), journey_url=url_maker("journey", 1),
+                   depart_url=url_maker("departure-confirm", 2), case=e(_("Case")),
+                   departed_at=e(_("Departed at (local time; empty: now)")),
+                   confirm_departure=e(_("Confirm the departure")),
+                   escorts=e(_("Escorts")), statuses={value: e(label) for value, label in BookingStatus.choices})
 
 
 def e(value) -> str:
@@ -138,4 +152,34 @@ def passenger_html(p, row, text: RowText) -> SafeString:
             f'<button class="btn btn-lg btn-outline-danger" type="submit" id="step-{pk}-no_show">{no_show}</button>'
             f'</form>\n')
     out.append("</div>\n</div>\n")
+    return mark_safe("".join(out))  # noqa: S308 -- every value above is escaped with e()
+
+
+def booking_html(row, text: RowText) -> SafeString:
+    """The booking's head (case, reference, status, cash to hand over, escorts), its passengers' blocks and, once
+    checked in, the departure to confirm (``row.can_depart``, set by the view)."""
+    booking = row.booking
+    out = [f'<div class="d-flex flex-wrap gap-2 align-items-center mb-2">'
+           f'<a class="fw-semibold" href="{text.journey_url(booking.case_id)}">{text.case} {e(booking.case.number)}</a>']
+    if booking.reference:
+        out.append(f'<span class="font-monospace">{e(booking.reference)}</span>')
+    out.append(f'<span class="badge text-bg-secondary">{text.statuses[booking.status]}</span>')
+    if row.cash_to_hand_over:
+        amount, currency = row.cash_to_hand_over
+        cash = _("Cash to hand over: %(amount)s %(currency)s") % {"amount": localize(amount), "currency": currency}
+        out.append(f'<span class="badge text-bg-warning">{e(cash)}</span>')
+    out.append("</div>\n")
+    if row.escorts:
+        out.append(f'<p class="mb-2 small">{text.escorts}: {e(", ".join(row.escorts))}</p>\n')
+    out.extend(passenger_html(p, row, text) for p in row.passengers)
+    if row.can_depart:
+        url = text.depart_url(booking.case_id, booking.pk)
+        out.append(
+            f'<form method="post" class="d-flex flex-wrap gap-2 align-items-end border-top pt-2" action="{url}" '
+            f'hx-post="{url}">{text.hidden}'
+            f'<div><label class="form-label mb-0 small" for="departed-{booking.pk}">{text.departed_at}</label>'
+            f'<input class="form-control form-control-lg" type="datetime-local" id="departed-{booking.pk}" '
+            f'name="departed_at" hx-preserve></div>'
+            f'<button class="btn btn-lg btn-primary" type="submit" id="depart-{booking.pk}">{text.confirm_departure}'
+            f'</button></form>\n')
     return mark_safe("".join(out))  # noqa: S308 -- every value above is escaped with e()

@@ -29,8 +29,9 @@ from django.db import connection, transaction
 
 from passage.accounts.models import Mission, User
 from passage.movements import models as mv
+from passage.reference.models import Project
 
-VERSION = 3
+VERSION = 4
 TODAY = datetime.date(2026, 12, 1)
 YEAR_START, YEAR_END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
 PEAK_DAY = datetime.date(2026, 11, 30)  # the day before TODAY, its desk work in the past (no undo open)
@@ -86,14 +87,8 @@ HELD_AT = ["Office safe, The Hague", "Airport desk safe", "Office safe, Ter Apel
 ESCORT_KINDS = ["medical", "social", "operational"]
 NATIONALITIES = ["SY", "AF", "ER", "SO", "SD", "IQ", "YE", "CD", "SS", "VE"]
 
-# Every movements table but the reference one (minimum connection times).
-TABLES = [
-    "movements_strandedcare", "movements_movementpassenger", "movements_movement", "movements_custodyevent",
-    "movements_deskevent", "movements_cashcontribution", "movements_specialassistance", "movements_segmenttimechange",
-    "movements_segment", "movements_itinerary", "movements_passenger", "movements_escort",
-    "movements_bookingstatuschange", "movements_assistancerequest", "movements_documentconfirmation",
-    "movements_booking", "movements_charterstatuschange", "movements_charter",
-]
+# Emptied before a new seed: every movements table but the reference one (minimum connection times).
+KEEP = ("movements_minimumconnectiontime",)
 UTC = datetime.UTC
 
 
@@ -121,7 +116,10 @@ class Command(BaseCommand):
         self.rng = random.Random(2026)
         self.timings: list[tuple[str, float]] = []
         with transaction.atomic(), connection.cursor() as cur:
-            cur.execute("TRUNCATE " + ", ".join(TABLES) + " RESTART IDENTITY")
+            cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'movements%%' "
+                        "AND NOT tablename = ANY(%s)", [list(KEEP)])
+            tables = [row[0] for row in cur.fetchall()]
+            cur.execute("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY")
             cur.execute("SET LOCAL session_replication_role = replica")  # no FK triggers: consistent by construction
             cur.execute("SET LOCAL synchronous_commit = off")
             self.mission = Mission.objects.get(code="NL").pk
@@ -132,6 +130,10 @@ class Command(BaseCommand):
             self.tz = {code: zoneinfo.ZoneInfo(tz) for code, tz in
                        mv.Airport.objects.values_list("iata", "tz")}
             self.now = datetime.datetime.combine(TODAY, datetime.time(8), tzinfo=UTC)
+            # The costs of every booking are recorded against the mission's return project of the year.
+            self.project, _created = Project.objects.get_or_create(code="AVRR-NL-2026", defaults={
+                "mission_id": self.mission, "name": "Assisted voluntary return 2026", "funded_by": "Ministry",
+                "starts_on": YEAR_START, "ends_on": YEAR_END})
             bookings = self._plan_bookings(cur)
             self._departures(cur, bookings)
             movements = self._movements(cur)
@@ -144,7 +146,7 @@ class Command(BaseCommand):
             cur.execute(f"COMMENT ON TABLE movements_booking IS 'passage bench movements v{VERSION} over "
                         f"{cases_marker}: {len(bookings)} bookings'")
         with connection.cursor() as cur:
-            self._timed("analyse", lambda: cur.execute("ANALYZE " + ", ".join(TABLES) + ", people_traveldocument"))
+            self._timed("analyse", lambda: cur.execute("ANALYZE " + ", ".join(tables) + ", people_traveldocument"))
         for label, seconds in self.timings:
             self.stdout.write(f"  {label:<28} {seconds:7.1f} s")
         self.stdout.write(f"Seeded {len(bookings):,} bookings ({self.departing:,} departing passengers, "
@@ -277,7 +279,8 @@ class Command(BaseCommand):
                           "cancelled": booked + datetime.timedelta(days=5)}[step]
                 changes.append((b["id"], self.mission, path[i - 1] if i else "", step, at, self.officer,
                                 "Did not come to the airport." if step == "no_show" else ""))
-            booking_rows.append((b["id"], b["case"], self.mission, status, at, reference, "AVRR-NL-2026", "",
+            booking_rows.append((b["id"], b["case"], self.mission, status, at, reference, self.project.pk,
+                                 self.project.code, "",
                                  self.officer, requested, self.officer if booked else None, booked, departed_at,
                                  1, requested, at, 0, ""))
             # Itineraries: a rebooking keeps the first version, superseded.
@@ -358,7 +361,8 @@ class Command(BaseCommand):
         self.timings.append(("departures (plan)", time.monotonic() - t))
         t = time.monotonic()
         self._copy(cur, "movements_booking", [
-            "id", "case_id", "mission_id", "status", "status_changed_at", "reference", "project_code", "remarks",
+            "id", "case_id", "mission_id", "status", "status_changed_at", "reference", "project_id", "project_code",
+            "remarks",
             "requested_by_id", "requested_at", "booked_by_id", "booked_at", "departed_at", "version", "created_at",
             "updated_at", "seats", "arrival_reason"], booking_rows)
         self._copy(cur, "movements_bookingstatuschange", [
