@@ -2,8 +2,8 @@
 starting on a new page, one table per flight with fixed column widths and its header row repeated on every page,
 a running header (title, airport, day, flight) and "n / N" on every page.
 
-WeasyPrint laid out a 1,400-passenger day in ~60 s (HTML table layout is ~20 ms a row); this draws it in about a
-second (docs/benchmarks.md). ReportLab does no font fallback and no shaping of its own, so names in any script are
+WeasyPrint laid out the bench's 1,400-passenger day in ~20 s (HTML table layout costs ~15 ms a row whatever the
+CSS; ~64 s in the run the issue reports); this draws it in well under a second (docs/benchmarks.md). ReportLab does no font fallback and no shaping of its own, so names in any script are
 prepared here: every character goes to the first Noto font of Debian's ``fonts-noto-core`` that has it (Latin,
 Greek and Cyrillic in Noto Sans; Arabic, Hebrew, Georgian, Armenian, Ethiopic, the Indic scripts, Thai, ... in
 their own Noto font), DejaVu Sans is the last resort, and right-to-left text is joined (Arabic letters in their

@@ -6,6 +6,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -368,12 +369,16 @@ def _departures(user, airport: Airport, start, end, tz) -> dict[tuple, BoardFlig
         .select_related("itinerary__booking__case")
         .defer(*_all_but(Segment, "", "itinerary", "flight_number", "departs_at", "destination"),
                *_all_but(Itinerary, "itinerary__", "booking"),
+               *_all_but(Booking, "itinerary__booking__", "case", "mission", "status", "reference"),
                *_all_but(Case, "itinerary__booking__case__", "number", "mission"))
         .order_by("departs_at", "flight_number", "itinerary__booking_id"))
     booking_ids = [s.itinerary.booking_id for s in segments]
     passengers: dict[int, list[Passenger]] = {}
     for p in (Passenger.objects.filter(booking_id__any_of=booking_ids).select_related("person", "escort__staff")
-              .defer(*_all_but(Person, "person__", "family_name", "given_names", "sex", "birth_year", "mission"))):
+              .defer(*_all_but(Passenger, "", "booking", "mission", "person", "escort", "ticket_number"),
+                     *_all_but(Person, "person__", "family_name", "given_names", "sex", "birth_year", "mission"),
+                     *_all_but(Escort, "escort__", "booking", "mission", "kind", "staff", "external_name"),
+                     *_all_but(get_user_model(), "escort__staff__", "first_name", "last_name", "username"))):
         passengers.setdefault(p.booking_id, []).append(p)
     passenger_ids = [p.pk for ps in passengers.values() for p in ps]
     service_labels = {code: str(label) for code, label in SpecialService.choices}
@@ -393,11 +398,14 @@ def _departures(user, airport: Airport, start, end, tz) -> dict[tuple, BoardFlig
     for doc in TravelDocument.objects.filter(person_id__any_of=person_ids, custody=Custody.WITH_ORGANISATION).only(
             "person_id", "kind", "number"):
         docs.setdefault(doc.person_id, []).append(doc)
-    where = custody_now(d.pk for ds in docs.values() for d in ds)
+    # Where each is kept: its latest custody event's place (as ``custody_now``, without the events themselves).
+    latest = Subquery(CustodyEvent.objects.filter(document_id=OuterRef("document_id")).order_by("-id").values("pk")[:1])
+    held_at = dict(CustodyEvent.objects.filter(document_id__any_of=[d.pk for ds in docs.values() for d in ds],
+                                               pk=latest).values_list("document_id", "held_at"))
     document_labels = {kind: str(label) for kind, label in DocumentKind.choices}
     case_ids = {s.itinerary.booking.case_id for s in segments}
-    approved = {c.case_id: c for c in CashContribution.objects.filter(case_id__any_of=case_ids,
-                                                                      superseded_at__isnull=True)}
+    approved = {case_id: (amount, currency) for case_id, amount, currency in CashContribution.objects.filter(
+        case_id__any_of=case_ids, superseded_at__isnull=True).values_list("case_id", "amount", "currency")}
     step_labels = {step: str(label) for step, label in DeskStep.choices}
     always = (DeskStep.REPORTED, DeskStep.CHECKED_IN, DeskStep.BOARDED)
 
@@ -420,8 +428,7 @@ def _departures(user, airport: Airport, start, end, tz) -> dict[tuple, BoardFlig
             documents = []
             for d in held:  # as str(d), its kind's label translated once
                 label = f"{document_labels[d.kind]} {d.number}".strip()
-                documents.append(f"{label} ({where[d.pk].held_at})" if d.pk in where and where[d.pk].held_at
-                                 else label)
+                documents.append(f"{label} ({held_at[d.pk]})" if held_at.get(d.pk) else label)
             name = workflow.person_label(p.person) if p.person_id else str(p.escort)
             open_items = []
             if DeskStep.NO_SHOW not in steps:
@@ -432,8 +439,8 @@ def _departures(user, airport: Airport, start, end, tz) -> dict[tuple, BoardFlig
                 passenger=p, name=name, is_escort=not p.person_id, documents=documents, steps=steps,
                 assistance=assistance.get(p.pk, []), open=open_items))
         cash = None
-        if (c := approved.get(booking.case_id)) is not None and c.amount > cash_given:
-            cash = (c.amount - cash_given, c.currency)
+        if (c := approved.get(booking.case_id)) is not None and c[0] > cash_given:
+            cash = (c[0] - cash_given, c[1])
         flight.bookings.append(BoardBooking(booking=booking, passengers=board_passengers, cash_to_hand_over=cash,
                                             escorts=escorts.get(booking.pk, [])))
     return departures

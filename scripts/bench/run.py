@@ -39,8 +39,11 @@ from passage.accounts.permissions import MISSION_WIDE_ROLES  # noqa: E402
 from passage.cases.enums import CaseStatus  # noqa: E402
 from passage.cases.selectors import cases_visible_to  # noqa: E402
 from passage.cases.views.lists import NAME_CASES_PROBE  # noqa: E402
+from passage.core.startup import freeze_loaded_objects  # noqa: E402
 from passage.movements.selectors import day_bounds  # noqa: E402
 from passage.people.names import fold, word_tokens  # noqa: E402
+
+freeze_loaded_objects()  # as the server does once loaded (passage/wsgi.py)
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS") or 200)
 FILE_REQUESTS = int(os.environ.get("BENCH_FILE_REQUESTS") or 50)
@@ -51,6 +54,9 @@ TARGETS = {"search": 150, "list": 150, "detail": 80, "supervision": 300, "board"
 # The movements seed (bench_seed_movements): the peak day at AMS.
 PEAK_DAY, PEAK_AIRPORT = datetime.date(2026, 11, 30), "AMS"
 MAX_QUERIES = 15
+# The airport's board reads more than a case page (departures, arriving return cases, transits and arrivals, the
+# airports to offer) and the manifest writes its audit row: their own budgets, as fixed whatever the passengers.
+MAX_QUERIES_OF = {"board": 25, "manifest": 20}
 
 
 def url(name, fallback, *args):
@@ -384,8 +390,9 @@ def main():
             verdict.append("p95 over target")
         if r["requests"] < (FILE_REQUESTS if r["kind"] == "manifest" else REQUESTS):
             verdict.append(f"stopped after {SCENARIO_SECONDS:.0f} s")
-        if r["queries_max"] > MAX_QUERIES:
-            verdict.append(f"> {MAX_QUERIES} queries")
+        budget = MAX_QUERIES_OF.get(r["kind"], MAX_QUERIES)
+        if r["queries_max"] > budget:
+            verdict.append(f"> {budget} queries")
         print(f"| {r['scenario']} | {r['user']} | {r['requests']} | {','.join(map(str, r['http']))} | "
               f"{r['p50']:.1f} | {r['p95']:.1f} | "
               f"≤ {r['target']} | {r['queries_max']} | {r['sql_p50']:.1f} | {r['sql_p95']:.1f} | "

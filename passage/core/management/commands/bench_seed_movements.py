@@ -95,7 +95,14 @@ UTC = datetime.UTC
 class Command(BaseCommand):
     help = "Seed a year of movements (departures, transits, arrivals; a 1,400-passenger peak day) for make bench."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0,
+                            help="a fraction of the year's passengers (and of the peak day's); 1 for make bench")
+
+    def handle(self, *args, scale=1.0, **options):
+        self.peak_target = round(PEAK_PASSENGERS * scale)
+        self.departures_target = round(DEPARTURES * scale)
+        self.transits_target, self.arrivals_target = round(TRANSITS * scale), round(ARRIVALS * scale)
         if connection.vendor != "postgresql":
             raise CommandError("bench_seed_movements needs PostgreSQL (DATABASE_URL).")
         with connection.cursor() as cur:
@@ -108,7 +115,8 @@ class Command(BaseCommand):
             cur.execute("SELECT count(*) FROM movements_booking")
             have = cur.fetchone()[0]
         # The cases seed empties the movements tables when it reseeds (TRUNCATE ... CASCADE): hence the count too.
-        if marker.startswith(f"passage bench movements v{VERSION} over {cases_marker}:") and marker.endswith(
+        seed = f"passage bench movements v{VERSION} x{scale:g} over {cases_marker}"
+        if marker.startswith(f"{seed}:") and marker.endswith(
                 f": {have} bookings"):
             self.stdout.write(f"Movements already seeded ({have:,} bookings); nothing to do.")
             return
@@ -143,8 +151,7 @@ class Command(BaseCommand):
                       mv.MovementPassenger, mv.StrandedCare]
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cur.execute(sql)
-            cur.execute(f"COMMENT ON TABLE movements_booking IS 'passage bench movements v{VERSION} over "
-                        f"{cases_marker}: {len(bookings)} bookings'")
+            cur.execute(f"COMMENT ON TABLE movements_booking IS '{seed}: {len(bookings)} bookings'")
         with connection.cursor() as cur:
             self._timed("analyse", lambda: cur.execute("ANALYZE " + ", ".join(tables) + ", people_traveldocument"))
         for label, seconds in self.timings:
@@ -206,13 +213,13 @@ class Command(BaseCommand):
             pool.extend(aside)
             return count
 
-        self.peak = take(ready, lambda: PEAK_DAY, PEAK_PASSENGERS)
+        self.peak = take(ready, lambda: PEAK_DAY, self.peak_target)
         future = [TODAY + datetime.timedelta(days=i) for i in range((YEAR_END - TODAY).days + 1)]
         past = [YEAR_START + datetime.timedelta(days=i) for i in range((TODAY - YEAR_START).days)]
         past = [d for d in past if d != PEAK_DAY]
-        per_day = (DEPARTURES - PEAK_PASSENGERS) / (len(future) + len(past))
+        per_day = (self.departures_target - self.peak_target) / (len(future) + len(past))
         future_count = take(ready, lambda: rng.choice(future), round(per_day * len(future)))
-        past_count = take(closed, lambda: rng.choice(past), DEPARTURES - PEAK_PASSENGERS - future_count)
+        past_count = take(closed, lambda: rng.choice(past), self.departures_target - self.peak_target - future_count)
         self.departing = self.peak + future_count + past_count
         by_origin = {}
         for r in ROUTES:
@@ -409,7 +416,7 @@ class Command(BaseCommand):
         days = [YEAR_START + datetime.timedelta(days=i) for i in range((YEAR_END - YEAR_START).days + 1)]
         movement_rows, passenger_rows, care_rows = [], [], []
         movement_id = passenger_id = 0
-        for kind, total in (("transit", TRANSITS), ("arrival", ARRIVALS)):
+        for kind, total in (("transit", self.transits_target), ("arrival", self.arrivals_target)):
             count = 0
             while count < total:
                 size = min(rng.choice(GROUP_SIZES), total - count)
