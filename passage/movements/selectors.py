@@ -42,6 +42,7 @@ from .models import (
     Itinerary,
     MinimumConnectionTime,
     Movement,
+    MovementPassenger,
     Passenger,
     Segment,
     SpecialAssistance,
@@ -483,7 +484,10 @@ def airport_day(user, day: datetime.date, airport: Airport | str, *, departures_
         movements = (Movement.objects.filter(mission_id=user.mission_id, airport=airport)
                      .filter(Q(arrives_at__gte=start, arrives_at__lt=end)
                              | Q(onward_departs_at__gte=start, onward_departs_at__lt=end))
-                     .select_related("origin").prefetch_related("passengers__care").order_by("arrives_at", "pk"))
+                     .select_related("origin").prefetch_related(
+                         # The board counts them and what is still open: their outcome is all it reads.
+                         Prefetch("passengers", queryset=MovementPassenger.objects.only("movement", "outcome")))
+                     .order_by("arrives_at", "pk"))
         for m in movements:
             if start <= m.arrives_at < end:
                 local = m.arrives_at.astimezone(tz)

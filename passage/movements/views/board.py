@@ -121,19 +121,20 @@ def _desk_rows(board, request, where) -> None:
     the steps it may still undo (within the window), built once here (``board_rows``)."""
     user = request.user
     can_desk = user_can(user, Action.DESK_RECORD)
+    can_manage = user_can(user, Action.BOOKING_MANAGE)
     text = RowText.for_board(tz=zoneinfo.ZoneInfo(board.airport.tz), cutoff=timezone.now() - undo_window(),
                              csrf_token=get_token(request), where=where)
     for flight in board.departures:
         for row in flight.bookings:
             row.desk_open = can_desk and row.booking.status in DESK_OPEN
-            row.can_depart = (can_desk and user_can(user, Action.BOOKING_MANAGE)
-                              and row.booking.status == BookingStatus.CHECKED_IN)
+            row.can_depart = can_desk and can_manage and row.booking.status == BookingStatus.CHECKED_IN
             # Nobody showed: the booking is recorded as a no-show (then rebooked, or the case closed).
             absent = [p.steps[S.NO_SHOW] for p in row.passengers if S.NO_SHOW in p.steps]
-            row.can_no_show = (row.desk_open and user_can(user, Action.BOOKING_MANAGE) and bool(row.passengers)
+            row.can_no_show = (row.desk_open and can_manage and bool(row.passengers)
                                and len(absent) == len(row.passengers))
             row.can_depart = row.can_depart and not row.can_no_show
             row.no_show_reason = "; ".join(dict.fromkeys(e.reason for e in absent if e.reason))
+            row.dom_id = f"booking-{row.booking.pk}"  # a str: the template would localise a number
             row.html = booking_html(row, text)
 
 
