@@ -7,7 +7,8 @@ CSS; ~64 s in the run the issue reports); this draws it in well under a second (
 prepared here: every character goes to the first Noto font of Debian's ``fonts-noto-core`` that has it (Latin,
 Greek and Cyrillic in Noto Sans; Arabic, Hebrew, Georgian, Armenian, Ethiopic, the Indic scripts, Thai, ... in
 their own Noto font), DejaVu Sans is the last resort, and right-to-left text is joined (Arabic letters in their
-presentation forms) and put in visual order (Unicode bidi) before it is drawn."""
+presentation forms) and put in visual order (Unicode bidi) before it is drawn. Not done: the conjuncts of the Indic
+scripts (their letters print one by one) and CJK (no TrueType font in fonts-noto-core: empty boxes)."""
 
 import functools
 import io
