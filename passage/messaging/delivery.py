@@ -13,8 +13,8 @@
 - **Sweep** (``sweep``, every ``MESSAGING_SWEEP_SECONDS`` from Celery beat): hands every due message to a worker —
   what a lost task, a restarted broker or a dead worker left behind.
 - A channel in ``MESSAGING_CONNECTOR_CHANNELS`` (``sms`` with the SMPP gateway) has its own long-running process
-  (``messaging.smpp``) that claims and records its messages through the same ``claim`` / ``outcome_record``; the
-  Celery tasks and the sweep leave them to it.
+  (``messaging.smpp``) that claims and records its messages through the same ``claim_due`` / ``outcome_record``;
+  the Celery tasks and the sweep leave them to it.
 """
 
 import datetime
@@ -66,6 +66,20 @@ def claim(message_id, *, by_connector: bool = False) -> Message | None:
     if not claimed:
         return None
     return Message.objects.get(pk=message_id)
+
+
+def claim_due(channel: str, limit: int) -> list[Message]:
+    """A connector's batch: up to ``limit`` due messages of its ``channel``, claimed together like ``claim`` (one
+    UPDATE for the batch; the lease's end, unique to this claim, tells which rows this UPDATE took)."""
+    now = timezone.now()
+    until = now + lease()
+    ids = due_ids(limit, channel=channel)
+    if not ids:
+        return []
+    Message.objects.filter(_due(now), _connector_channels(), pk__in=ids).update(
+        status=S.SENDING, lease_until=until, attempts=F("attempts") + 1)
+    return list(Message.objects.filter(pk__in=ids, status=S.SENDING, lease_until=until)
+                .order_by("next_attempt_at", "created_at"))
 
 
 def deliver(message_id) -> str:

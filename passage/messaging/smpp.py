@@ -1,7 +1,8 @@
 """SMS through SMPP 3.4: one long-running connector process (``manage.py smpp_connector``) holding one bind
 (transceiver) to the SMSC with smpplib. It is the SMS channel's worker (``MESSAGING_CONNECTOR_CHANNELS``): it
-claims due ``sms`` messages itself (``delivery.claim``), submits them, and records each outcome through
-``delivery.outcome_record`` — the same states, attempts, history, dead letter and replay as every channel.
+claims due ``sms`` messages itself in batches (``delivery.claim_due``), submits them, and records each outcome
+through ``delivery.outcome_record`` — the same states, attempts, history, dead letter and replay as every
+channel.
 
 - **One bind, kept alive**: ``enquire_link`` every ``SMPP_ENQUIRE_LINK_SECONDS``; the SMSC's own enquire_link
   answered. An answer that does not come within ``SMPP_RESPONSE_TIMEOUT_SECONDS``, a closed socket or an unbind
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 import smpplib.client
 import smpplib.smpp
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from . import delivery, encoding
@@ -221,12 +222,7 @@ class Connector:
         # No more than the rate lets out well within the lease, even at a few parts each: a batch's last message
         # must still be ours when its answer comes.
         limit = min(self.config.batch, max(1, int(self.config.rate * settings.MESSAGING_LEASE_SECONDS / 8)))
-        claimed = []
-        for pk in delivery.due_ids(limit, channel=CHANNEL):
-            message = delivery.claim(pk, by_connector=True)
-            if message is not None:
-                claimed.append(message)
-        return claimed
+        return delivery.claim_due(CHANNEL, limit)
 
     def _submit(self, batch: list[Message]) -> None:
         """Submit every part of every message, at most ``window`` unanswered, then record each message."""
@@ -390,6 +386,12 @@ class Connector:
 
     # -- recording --------------------------------------------------------------------------------------------
     def _record(self, ways: list[_Pending]) -> None:
+        # One transaction for the batch (each message's record is its own savepoint): one commit, not one each.
+        # Should it fail, the messages stay ``sending`` until their lease runs out and go again: at least once.
+        with transaction.atomic():
+            self._record_each(ways)
+
+    def _record_each(self, ways: list[_Pending]) -> None:
         for way in ways:
             if way.error is not None:
                 result = way.error

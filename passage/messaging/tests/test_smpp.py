@@ -3,6 +3,7 @@ sends GSM-7 and multi-part UCS-2 messages that reassemble at the SMSC, records e
 applies delivery receipts, is retried after throttling and dead after a permanent refusal, keeps to its rate,
 and — as a real process — rebinds after the SMSC went down and drains the backlog without losing a message."""
 
+import datetime
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 import smpp34
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from passage.messaging import delivery, smpp
 from passage.messaging.encoding import UCS2, parts
@@ -112,6 +114,23 @@ def test_the_celery_workers_and_the_sweep_leave_sms_to_the_connector(mission, sm
     assert delivery.deliver(sms.pk) == "" and delivery.due_ids() == [] and delivery.sweep() == 0
     assert delivery.due_ids(channel="sms") == [sms.pk]
     assert delivery.claim(sms.pk, by_connector=True).status == S.SENDING
+
+
+def test_a_connectors_batch_claims_only_due_messages_of_its_channel_once(mission, smpp_settings, monkeypatch):
+    monkeypatch.setattr("passage.messaging.services._hand_to_worker", lambda message_id: None)
+    first, second, later = queue(mission, ["one", "two", "three"])
+    Message.objects.filter(pk=later.pk).update(next_attempt_at=timezone.now() + datetime.timedelta(minutes=5))
+    with transaction.atomic():
+        hook = message_queue(channel="webhook", recipient="endpoint:1", kind="person.departed",
+                             mission_id=mission.pk)
+    assert delivery.due_ids() == [hook.pk]  # due, but not the connector's
+    claimed = delivery.claim_due("sms", 10)
+    assert [m.pk for m in claimed] == [first.pk, second.pk]
+    assert [(m.status, m.attempts) for m in claimed] == [(S.SENDING, 1), (S.SENDING, 1)]
+    assert delivery.claim_due("sms", 10) == []  # held under their lease: nobody takes them again
+    assert delivery.release(claimed[0], not_before=timezone.now())
+    assert Message.objects.filter(pk=first.pk).values_list("status", "attempts").get() == (S.QUEUED, 0)
+    assert [m.pk for m in delivery.claim_due("sms", 10)] == [first.pk]
 
 
 def test_a_gsm7_message_is_bound_submitted_and_recorded_sent_with_the_smscs_id(mission, smsc, connector):
