@@ -19,6 +19,9 @@ channel.
   message_id of the first part is the message's ``provider_ref``; that part's receipt stands for the message.
   Receipts are applied between batches, after the submits are recorded, so one that overtakes its
   submit_sm_resp still finds its message.
+- **The database away** (restarting, unreachable): the bind stays — no churn at the SMSC — and the connector tries
+  again a moment later; what the SMSC took is recorded once the database is back (tried for half a lease), the
+  receipts wait in memory.
 - **At least once**: a link lost after a submit_sm and before its answer leaves the message to be retried (the
   SMSC may have taken it: the migrant may get it twice; SMPP 3.4 has no field to carry our id for the SMSC to
   drop duplicates by — user_message_reference is 2 bytes). See docs/decisions/0012.
@@ -35,7 +38,7 @@ from dataclasses import dataclass, field
 import smpplib.client
 import smpplib.smpp
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import DatabaseError, close_old_connections, transaction
 from django.utils import timezone
 
 from . import delivery, encoding
@@ -178,7 +181,10 @@ class Connector:
             if self.stop.wait(delay):
                 break
             delay = min(delay * 2, self.config.reconnect[1])
-        self._apply_receipts()
+        try:
+            self._apply_receipts()
+        except DatabaseError as exc:
+            log.warning("stopping with %d receipts not recorded: %s", len(self.receipts), exc)
 
     def _connect(self) -> None:
         client = smpplib.client.Client(self.config.host, self.config.port, timeout=self.config.response_timeout,
@@ -210,13 +216,26 @@ class Connector:
     def _serve(self) -> None:
         while not self.stop.is_set():
             self._keep_alive()
-            batch = self._claim_batch() if time.monotonic() >= self._pause_until else []
-            if batch:
-                self._submit(batch)
-            else:
-                wait = max(min(self.config.poll_seconds, self._pause_until - time.monotonic()), 0.05)
-                self._read_for(wait)
-            self._apply_receipts()
+            try:
+                batch = self._claim_batch() if time.monotonic() >= self._pause_until else []
+                if batch:
+                    self._submit(batch)
+                else:
+                    wait = max(min(self.config.poll_seconds, self._pause_until - time.monotonic()), 0.05)
+                    self._read_for(wait)
+                self._apply_receipts()
+            except DatabaseError as exc:
+                self._database_away(exc)
+
+    def _database_away(self, exc: Exception, *, link: bool = True) -> None:
+        """The database is restarting or unreachable: the bind stays (no churn at the SMSC), the broken connection
+        is dropped, and the loop tries again a moment later — answering the SMSC meanwhile."""
+        log.warning("database unavailable (%s: %s); the bind stays, trying again", type(exc).__name__, exc)
+        close_old_connections()
+        if link and self.client is not None:
+            self._read_for(self.config.poll_seconds)
+        else:
+            self.stop.wait(self.config.poll_seconds)
 
     def _claim_batch(self) -> list[Message]:
         # No more than the rate lets out well within the lease, even at a few parts each: a batch's last message
@@ -250,7 +269,7 @@ class Connector:
             lost = TemporaryError(f"SMPP link lost before the SMSC answered ({reason})")
             for way, _number in pending.values():
                 way.error = way.error or lost
-            self._record(ways)
+            self._record(ways, link=False)
             self._give_back(unsent)
             raise LinkLost(reason) from exc
         self._record(ways)
@@ -385,11 +404,20 @@ class Connector:
             self._enquire_due = now + self.config.enquire_link_seconds
 
     # -- recording --------------------------------------------------------------------------------------------
-    def _record(self, ways: list[_Pending]) -> None:
-        # One transaction for the batch (each message's record is its own savepoint): one commit, not one each.
-        # Should it fail, the messages stay ``sending`` until their lease runs out and go again: at least once.
-        with transaction.atomic():
-            self._record_each(ways)
+    def _record(self, ways: list[_Pending], *, link: bool = True) -> None:
+        """One transaction for the batch (each message's record is its own savepoint): one commit, not one each.
+        The database away: tried again for up to half a lease, so what the SMSC took is recorded once it is back;
+        after that the messages stay ``sending`` until their lease runs out and go again — at least once."""
+        deadline = time.monotonic() + settings.MESSAGING_LEASE_SECONDS / 2
+        while True:
+            try:
+                with transaction.atomic():
+                    self._record_each(ways)
+                return
+            except DatabaseError as exc:
+                if self.stop.is_set() or time.monotonic() > deadline:
+                    raise
+                self._database_away(exc, link=link)
 
     def _record_each(self, ways: list[_Pending]) -> None:
         for way in ways:
@@ -407,11 +435,13 @@ class Connector:
             delivery.release(message, not_before=not_before)
 
     def _apply_receipts(self) -> None:
-        receipts, self.receipts = self.receipts, []
-        for receipt in receipts:
+        """Each receipt leaves the list once recorded: with the database away, the rest wait for the next try."""
+        while self.receipts:
+            receipt = self.receipts[0]
             if receipt_record(channel=CHANNEL, provider_ref=receipt.provider_ref, delivered=receipt.delivered,
                               error=receipt.error) is None:
                 log.info("receipt for an unknown or not sent SMS (%s)", receipt.provider_ref)
+            self.receipts.pop(0)
 
 
 class SmppGateway(Gateway):

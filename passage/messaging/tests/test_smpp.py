@@ -249,6 +249,27 @@ def test_a_silent_link_is_found_by_enquire_link_and_rebound(mission, smsc, smpp_
         link.close()
 
 
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="terminates PostgreSQL backends")
+def test_the_database_dropping_the_connectors_connection_keeps_the_bind_and_loses_nothing(mission, smsc,
+                                                                                         connector, caplog):
+    """As a database restart looks to the connector: its connection is gone mid-work. The bind stays, the
+    connector reconnects to the database, and every message still goes out and is recorded."""
+    worker = connector()
+    messages = queue(mission, ["before"], first_number=31614000000)
+    wait_for(lambda: statuses() == {S.SENT}, what="sent")
+    for round_ in range(3):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            assert cursor.fetchone()[0] >= 1  # the connector's connection
+        messages += queue(mission, [f"round {round_} {i}" for i in range(5)],
+                          first_number=31614000100 + 100 * round_)
+        wait_for(lambda: statuses() == {S.SENT}, what=f"round {round_} sent")
+    assert caplog.text.count("database unavailable") >= 3  # each round, the connector found its connection gone
+    assert worker.binds == 1 and smsc.binds == 1
+    assert sorted(d for d, _t in smsc.texts()) == sorted(m.recipient.lstrip("+") for m in messages)
+
+
 # -- a real connector process --------------------------------------------------------------------------------
 
 def start_connector_process(port: int, log: Path, *, rate: int = 200) -> subprocess.Popen:
