@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import smpp34
+from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
@@ -268,6 +269,13 @@ def test_the_database_dropping_the_connectors_connection_keeps_the_bind_and_lose
     assert caplog.text.count("database unavailable") >= 3  # each round, the connector found its connection gone
     assert worker.binds == 1 and smsc.binds == 1
     assert sorted(d for d, _t in smsc.texts()) == sorted(m.recipient.lstrip("+") for m in messages)
+
+
+def test_the_connector_refuses_to_start_while_the_workers_own_sms(settings):
+    """The quick start (console gateway, SMS through the Celery workers): a connector would send every SMS twice."""
+    settings.MESSAGING_CONNECTOR_CHANNELS = set()
+    with pytest.raises(CommandError, match="The SMS channel is not the connector's"):
+        call_command("smpp_connector")
 
 
 # -- a real connector process --------------------------------------------------------------------------------
