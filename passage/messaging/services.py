@@ -40,10 +40,14 @@ def outbox_write(*, event_type: str, mission_id: int, dedupe_key: str, case_id: 
                                       created_at=now)
 
 
-def _hand_to_worker(message_id) -> None:
+def _hand_to_worker(message_id, channel: str = "") -> None:
     """After the commit (never for a rolled-back message), a task per message; if the broker is down the sweep
-    picks the message up later, so a failure to enqueue loses nothing."""
+    picks the message up later, so a failure to enqueue loses nothing. A channel its own connector process carries
+    (SMS over SMPP, ``MESSAGING_CONNECTOR_CHANNELS``) gets no task: the connector claims it from the table."""
     from .tasks import deliver_message
+
+    if channel in settings.MESSAGING_CONNECTOR_CHANNELS:
+        return
 
     def enqueue():
         try:
@@ -77,7 +81,7 @@ def message_queue(*, channel: str, recipient: str, kind: str, mission_id: int, b
         dedupe_key=dedupe_key, language_wanted=language_wanted,
         status=S.BLOCKED if blocked else S.QUEUED, last_error=blocked[:300])
     if not blocked:
-        _hand_to_worker(message.pk)
+        _hand_to_worker(message.pk, channel)
     message.is_new = True
     return message
 
@@ -98,7 +102,7 @@ def message_replay(*, actor, message: Message) -> Message:
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, mission_id=locked.mission_id,
                  case_id=locked.case_id, summary=f"replayed {locked.channel} message {locked.kind}",
                  changes={"status": [before, S.QUEUED]})
-    _hand_to_worker(locked.pk)
+    _hand_to_worker(locked.pk, locked.channel)
     return locked
 
 

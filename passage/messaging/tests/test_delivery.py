@@ -203,3 +203,12 @@ def test_a_message_of_another_mission_is_not_replayed(mission):
     with pytest.raises(ServiceError):
         message_replay(actor=UserFactory(mission=mission, role="movements"), message=message)
     assert Message.objects.get().status == S.DEAD
+
+
+def test_a_channel_its_connector_carries_gets_no_task(mission, settings, django_capture_on_commit_callbacks):
+    settings.MESSAGING_CONNECTOR_CHANNELS = {"sms"}
+    with django_capture_on_commit_callbacks() as callbacks:
+        queue(mission)
+        with transaction.atomic():
+            message_queue(channel="email", recipient="coa@example.org", kind="x", mission_id=mission.pk)
+    assert len(callbacks) == 1  # the e-mail's task only: the SMPP connector claims SMS from the table

@@ -62,7 +62,7 @@ def receiver(settings):
 @pytest.fixture
 def lost_tasks(monkeypatch):
     """Committed messages whose tasks were lost (the broker never got them): only the sweep finds them."""
-    monkeypatch.setattr("passage.messaging.services._hand_to_worker", lambda message_id: None)
+    monkeypatch.setattr("passage.messaging.services._hand_to_worker", lambda *args: None)
 
     def write(mission, n):
         with transaction.atomic():

@@ -118,7 +118,7 @@ def test_the_celery_workers_and_the_sweep_leave_sms_to_the_connector(mission, sm
 
 
 def test_a_connectors_batch_claims_only_due_messages_of_its_channel_once(mission, smpp_settings, monkeypatch):
-    monkeypatch.setattr("passage.messaging.services._hand_to_worker", lambda message_id: None)
+    monkeypatch.setattr("passage.messaging.services._hand_to_worker", lambda *args: None)
     first, second, later = queue(mission, ["one", "two", "three"])
     Message.objects.filter(pk=later.pk).update(next_attempt_at=timezone.now() + datetime.timedelta(minutes=5))
     with transaction.atomic():

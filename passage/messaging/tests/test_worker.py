@@ -93,7 +93,7 @@ def test_a_committed_message_reaches_a_real_worker_through_the_broker(mission, b
 
 def test_a_message_whose_task_was_lost_is_found_by_the_workers_sweep(mission, broker, queue_name, tmp_path,
                                                                      monkeypatch):
-    monkeypatch.setattr("passage.messaging.services._hand_to_worker", lambda message_id: None)
+    monkeypatch.setattr("passage.messaging.services._hand_to_worker", lambda *args: None)
     with transaction.atomic():
         ids = [message_queue(channel="sms", recipient="+31612345678", kind="reminder", mission_id=mission.pk).pk
                for _ in range(5)]
