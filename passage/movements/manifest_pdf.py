@@ -169,9 +169,10 @@ def markup(text: str, *, bold: bool = False) -> str:
 
 # --- the document ----------------------------------------------------------------------------------------------
 
-# Column widths in millimetres, the same order as manifests.COLUMNS from "name" on, after a "#" column: 273 mm of
-# the 277 mm between the margins of A4 landscape: wide enough for the longest word of each label and a ticket number.
-WIDTHS_MM = [7, 34, 14, 19, 19, 23, 27, 23, 26, 20, 27, 17, 17]
+# Column widths in millimetres, the same order as manifests.COLUMNS from "name" on, after a "#" column: the 277 mm
+# between the margins of A4 landscape, each wide enough for the longest word of its label (and of a desk state in
+# the last, a ticket number in its own).
+WIDTHS_MM = [7, 34, 14, 19, 19, 23, 27, 23, 26, 20, 27, 17, 21]
 PADDING = 2  # points, each side of a cell
 
 

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from passage.movements import manifest_pdf as pdf
+from passage.movements.enums import DeskStep
 from passage.movements.manifests import Manifest, ManifestFlight, ManifestRow, column_labels, manifest_pdf
 from passage.reference.models import Airport
 
@@ -88,6 +89,12 @@ def test_the_columns_are_wide_enough_for_every_word_of_their_label(language):
         room = width_mm * 72 / 25.4 - 2 * pdf.PADDING
         for word in f"{label['local']} {label['en']}".split():
             assert stringWidth(word, "NotoSans-Bold", 7) <= room, (word, width_mm)
+    # The desk state (the last column) holds a step's label: no word of one is broken either.
+    with translation.override(language):
+        states = [str(label) for _value, label in DeskStep.choices]
+    room = pdf.WIDTHS_MM[-1] * 72 / 25.4 - 2 * pdf.PADDING
+    for word in " ".join(states).split():
+        assert stringWidth(word, "NotoSans", pdf.FONT_SIZE) <= room, word
     ticket_column = [label["en"] or label["local"] for label in labels].index("Ticket number")
     room = pdf.WIDTHS_MM[1 + ticket_column] * 72 / 25.4 - 2 * pdf.PADDING
     assert stringWidth("2351234567890", "NotoSans", pdf.FONT_SIZE) <= room
