@@ -4,9 +4,18 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from passage.api.routes import api as partner_api
 from passage.core import views as core_views
 from passage.messaging import views as messaging_views
 from passage.movements.urls import case_urlpatterns as journey_urlpatterns
+
+
+def _public(urls):
+    """The partner API authenticates each call with a partner's token, not a staff sign-in."""
+    for pattern in urls[0]:
+        login_not_required(pattern.callback)
+    return urls
+
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -29,4 +38,6 @@ urlpatterns = [
     path("rules/", include("passage.reference.urls")),
     path("audit/", include("passage.audit.urls")),
     path("messages/", include("passage.messaging.urls")),
+    path("api/", _public(partner_api.urls)),
+    path("api-tokens/", include("passage.api.urls")),
 ]

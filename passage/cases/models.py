@@ -43,6 +43,12 @@ class Case(models.Model):
         PartnerOrganisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("referring partner"),
     )
+    # The partner that referred the case through the partner API (docs/decisions/0015): set once when the case
+    # is opened and never edited, so the partner's view of "its" referrals cannot move with a staff edit.
+    referred_by = models.ForeignKey(
+        PartnerOrganisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False,
+        verbose_name=_("referred by (partner API)"),
+    )
     contact_on = models.DateField(_("first contact"))
     application_on = models.DateField(_("application date"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -154,7 +160,9 @@ class StatusChange(models.Model):
     from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
     at = models.DateTimeField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for the opening of a case a partner referred through the partner API: no staff member made it (the
+    # reason names the partner).
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:

@@ -82,7 +82,40 @@ def case_open(
     and a CREATE audit row are written.
     """
     _require(actor, Action.CASE_CREATE)
-    counsellor = counsellor or actor
+    return _open(actor=actor, principal=principal, work_post=work_post, counsellor=counsellor or actor,
+                 referral_source=referral_source, referral_partner=referral_partner, contact_on=contact_on,
+                 programme=programme)
+
+
+@transaction.atomic
+def case_refer(*, partner, principal: Person, work_post, counsellor, via: str, intended_destination: str = "",
+               programme: str = "avrr") -> Case:
+    """Open the case of a person a partner referred through the partner API (``passage.api``): no staff member
+    acts, so the history row has no author and names the partner, and the case remembers for good who referred
+    it (``referred_by``). The partner's token decides the work post and the counsellor who take it in.
+
+    Side effects: as ``case_open`` (case number, status-history row — → contact, CREATE audit row without an
+    actor whose summary names the partner and ``via``).
+    """
+    if counsellor.mission_id != work_post.mission_id or not user_can(counsellor, Action.CASE_CREATE):
+        raise ServiceError(_("The counsellor who takes in this partner's referrals cannot open cases at the "
+                             "work post: an administrator must choose another."))
+    if intended_destination:
+        _check_lengths(Case, intended_destination=intended_destination)
+    return _open(actor=None, principal=principal, work_post=work_post, counsellor=counsellor,
+                 referral_source=_referral_source(partner), referral_partner=partner, referred_by=partner,
+                 intended_destination=intended_destination, programme=programme,
+                 reason=f"referred by {partner.name} ({via})")
+
+
+def _referral_source(partner) -> str:
+    from .enums import ReferralSource
+
+    return partner.kind if partner.kind in ReferralSource.values else ReferralSource.OTHER
+
+
+def _open(*, actor, principal: Person, work_post, counsellor, referral_source, referral_partner, contact_on=None,
+          programme="avrr", referred_by=None, intended_destination="", reason="") -> Case:
     if work_post.mission_id != principal.mission_id:
         raise ServiceError(_("The work post belongs to another mission than the person."))
     now = timezone.now()
@@ -96,15 +129,19 @@ def case_open(
         status_changed_at=now,
         referral_source=referral_source,
         referral_partner=referral_partner,
+        referred_by=referred_by,
         contact_on=contact_on or timezone.localdate(),
+        intended_destination=intended_destination,
         principal_name=_principal_name(principal),
     )
     case.number = f"{work_post.mission.code}-{case.contact_on.year}-{case.pk:06d}"
     case.save(update_fields=["number"])
     CaseMember.objects.create(case=case, mission_id=case.mission_id, person=principal, relationship=Relationship.PRINCIPAL)
     case_name_tokens_refresh(case_ids=[case.pk])
-    StatusChange.objects.create(case=case, mission_id=case.mission_id, from_status="", to_status=CaseStatus.CONTACT, at=now, by=actor)
-    _audit(actor, AuditAction.CREATE, case, summary=f"opened case {case.number}", person_id=principal.pk,
+    StatusChange.objects.create(case=case, mission_id=case.mission_id, from_status="", to_status=CaseStatus.CONTACT,
+                                at=now, by=actor, reason=reason)
+    summary = f"opened case {case.number}" + (f", {reason}" if reason else "")
+    _audit(actor, AuditAction.CREATE, case, summary=summary, person_id=principal.pk,
            changes={"status": [None, CaseStatus.CONTACT], "work_post": [None, str(work_post)]})
     return case
 

@@ -22,6 +22,7 @@ def navigation(request):
             "audit": user_can(user, Action.AUDIT_VIEW),
             "outbox": user_can(user, Action.MESSAGE_VIEW),
             "staff": user_can(user, Action.STAFF_MANAGE),
+            "api_tokens": user_can(user, Action.STAFF_MANAGE),
             "rules": user_can(user, Action.RULES_MANAGE),
         }
     }

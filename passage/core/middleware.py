@@ -6,5 +6,10 @@ class DutchByDefaultMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith("/api/"):
+            # The partner API answers machines: English unless the caller asks for Dutch.
+            if "nl" not in request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:2].lower():
+                request.META["HTTP_ACCEPT_LANGUAGE"] = "en"
+            return self.get_response(request)
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)

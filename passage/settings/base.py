@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The partner API; its Swagger UI assets are served from static (self only, per the CSP).
+    "ninja",
     "passage.core",
     "passage.accounts",
     "passage.audit",
@@ -33,6 +35,7 @@ INSTALLED_APPS = [
     "passage.cases",
     "passage.movements",
     "passage.messaging",
+    "passage.api",
 ]
 
 MIDDLEWARE = [
