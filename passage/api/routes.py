@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from ninja import Header, NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
-from pydantic import AwareDatetime
 
 from passage.audit.enums import AuditAction
 from passage.audit.services import audit_record
@@ -24,7 +23,7 @@ from passage.reference.models import Language, PartnerLocation
 from . import selectors, services
 from .enums import TokenScope
 from .models import PartnerToken
-from .schemas import DepartureList, ErrorOut, EventOut, ReferralIn, ReferralList, ReferralOut
+from .schemas import DepartureList, ErrorOut, EventOut, ReferralIn, ReferralList, ReferralOut, Since
 
 
 class RateLimited(Exception):
@@ -117,6 +116,14 @@ def _read(token: PartnerToken, summary: str, *, obj=None, object_type="", object
                  summary=f"API {token.label()}: {summary}", changes=changes)
 
 
+def _known_parameters(request, *names: str) -> None:
+    """Refuse a query parameter the operation does not have: a misspelt filter must not return everything."""
+    unknown = sorted(set(request.GET) - set(names))
+    if unknown:
+        raise ServiceError(_("Unknown query parameters: %(names)s.") % {"names": ", ".join(repr(n) for n in unknown)},
+                           field_errors={n: _("This operation has no such parameter.") for n in unknown})
+
+
 # --- referrals (the national return service) ------------------------------------------------------------------
 
 
@@ -132,6 +139,7 @@ def referral_create(request, response: HttpResponse, payload: ReferralIn,
     answer (same status and body) and never opens a second case; the same key with another body is 422."""
     token: PartnerToken = request.auth
     selectors.require_scope(token, TokenScope.REFERRALS_WRITE)
+    _known_parameters(request)
     data = payload.model_dump(mode="json")
     person = data["person"]
     with transaction.atomic():
@@ -162,6 +170,7 @@ def referral_create(request, response: HttpResponse, payload: ReferralIn,
          operation_id="referral_get", summary="The status of a case you referred")
 def referral_get(request, referral_id: int):
     token: PartnerToken = request.auth
+    _known_parameters(request)
     with transaction.atomic():
         referral = selectors.referral_get(token, referral_id)
         _read(token, f"read referral {referral.pk}", obj=referral, case_id=referral.case_id,
@@ -175,6 +184,7 @@ def referral_list(request, status: Annotated[CaseStatus | None, Query(descriptio
                   cursor: Annotated[int | None, Query(ge=1, description="`next` of the previous page.")] = None,
                   limit: Annotated[int, Query(ge=1, le=500)] = 100):
     token: PartnerToken = request.auth
+    _known_parameters(request, "status", "cursor", "limit")
     with transaction.atomic():
         rows = selectors.referrals_of(token).order_by("-pk")
         if status:
@@ -194,7 +204,7 @@ def referral_list(request, status: Annotated[CaseStatus | None, Query(descriptio
 @api.get("/v1/departures", response={200: DepartureList, **COMMON}, tags=["departures"],
          operation_id="departure_list", summary="Residents of your locations who departed")
 def departure_list(request,
-                   since: Annotated[AwareDatetime, Query(description="From this time on (ISO 8601 with an offset, "
+                   since: Annotated[Since, Query(description="From this time on (ISO 8601 with an offset, "
                                                                      "e.g. 2026-12-01T00:00:00Z).")],
                    cursor: Annotated[str | None, Query(max_length=200,
                                                        description="`next` of the previous page.")] = None,
@@ -203,6 +213,7 @@ def departure_list(request,
     `since`, in order of departure: the bed is free."""
     token: PartnerToken = request.auth
     selectors.require_scope(token, TokenScope.DEPARTURES_READ)
+    _known_parameters(request, "since", "cursor", "limit")
     after = None
     if cursor:
         try:
@@ -222,6 +233,7 @@ def event_get(request, message_id: uuid.UUID):
     """The event of a webhook or e-mail sent to one of your locations, by its id (the `webhook-id` header, the
     CloudEvent `id`, the e-mail's Message-ID), with what lies behind it for you."""
     token: PartnerToken = request.auth
+    _known_parameters(request)
     with transaction.atomic():
         message = selectors.event_get(token, message_id)
         body = selectors.event_body(token, message)

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from django_countries import countries
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 from passage.people.enums import Sex
 
@@ -16,6 +16,18 @@ def _country(value: str) -> str:
         raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
     return value
 
+
+def _iso_8601(value):
+    """Only an ISO 8601 text: pydantic would otherwise take a number as seconds since 1970."""
+    if not isinstance(value, str):
+        raise ValueError("give a date and time in ISO 8601 with an offset, e.g. 2026-12-01T00:00:00Z")
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError("give a date and time in ISO 8601 with an offset, e.g. 2026-12-01T00:00:00Z") from exc
+
+
+Since = Annotated[AwareDatetime, BeforeValidator(_iso_8601)]
 
 Country = Annotated[str, Field(max_length=2, examples=["GE"]), AfterValidator(_country)]
 

@@ -132,3 +132,18 @@ def test_an_event_sent_to_another_organisation_is_404_like_a_missing_one(agency_
     assert other_agency_api.get(f"/events/{ours.pk}").status_code == 404
     assert other_agency_api.get(f"/events/{theirs.pk}").status_code == 200
     assert agency_api.get("/events/not-a-uuid").status_code == 422
+
+
+def test_since_as_a_number_is_refused_not_read_as_seconds_since_1970(agency_api, departures):
+    response = agency_api.get("/departures", {"since": "0.5"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "since", "message": "Value error, give a date and time in ISO "
+                                                                       "8601 with an offset, e.g. 2026-12-01T00:00:00Z"}]
+
+
+def test_a_misspelt_parameter_is_refused_rather_than_ignored(agency_api, departures):
+    response = agency_api.get("/departures", {**since(), "limt": "1"})
+    assert response.status_code == 422
+    assert response.json() == {"detail": "Unknown query parameters: 'limt'.",
+                               "errors": [{"field": "limt", "message": "This operation has no such parameter."}]}
+    assert not AuditEvent.objects.filter(action="read").exists()
