@@ -174,6 +174,9 @@ def test_the_host_mission_confirms_on_behalf_only_with_a_reason_and_others_get_4
 def test_the_board_offers_the_missions_and_the_bookings_airports_and_links_the_manifests(
     client, movements_officer, ready_case, mission, mission_ge
 ):
+    from django.core.cache import cache
+
+    cache.clear()  # the board keeps its airport suggestions for a while
     mission.airport_id, mission_ge.airport_id = "AMS", "TBS"
     mission.save(update_fields=["airport"])
     mission_ge.save(update_fields=["airport"])

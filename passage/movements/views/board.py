@@ -11,6 +11,7 @@ import datetime
 import zoneinfo
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -102,18 +103,24 @@ def _audit_other_missions(request, board) -> None:
 
 
 def board_airports(user, today: datetime.date, current: Airport) -> list[Airport]:
-    """The airports offered on the board: the missions' airports and those of the user's bookings in the weeks
-    around today (one query each; any other IATA code can still be typed)."""
-    codes = set(Mission.objects.exclude(airport__isnull=True).values_list("airport_id", flat=True))
-    codes |= {BOARD_AIRPORT, current.pk}
-    start = datetime.datetime.combine(today - datetime.timedelta(days=7), datetime.time(0), tzinfo=datetime.UTC)
-    end = start + datetime.timedelta(days=45)
-    near = (Segment.objects.filter(departs_at__gte=start, departs_at__lt=end,
-                                   itinerary__booking__in=bookings_visible_to(user))
-            .order_by().values_list("origin_id", "destination_id").distinct()[:500])
-    for origin, destination in near:
-        codes |= {origin, destination}
-    return list(Airport.objects.filter(pk__in=codes).order_by("iata"))
+    """The airports offered on the board: the missions' airports and those of the mission's flights in the weeks
+    around today (any other IATA code can still be typed). A suggestion list, not a record: the codes are kept for
+    ``BOARD_AIRPORTS_CACHE_SECONDS`` per mission and day, so the page does not scan 45 days of flights each time."""
+    key = f"board-airports:{user.mission_id}:{today.isoformat()}"
+    codes = cache.get(key)
+    if codes is None:
+        codes = set(Mission.objects.exclude(airport__isnull=True).values_list("airport_id", flat=True))
+        start = datetime.datetime.combine(today - datetime.timedelta(days=7), datetime.time(0), tzinfo=datetime.UTC)
+        end = start + datetime.timedelta(days=45)
+        near = (Segment.objects.filter(mission_id=user.mission_id, departs_at__gte=start, departs_at__lt=end)
+                .order_by().values_list("origin_id", "destination_id").distinct()[:500]) if user.mission_id else []
+        for origin, destination in near:
+            codes |= {origin, destination}
+        cache.set(key, codes, BOARD_AIRPORTS_CACHE_SECONDS)
+    return list(Airport.objects.filter(pk__in=codes | {BOARD_AIRPORT, current.pk}).order_by("iata"))
+
+
+BOARD_AIRPORTS_CACHE_SECONDS = 600
 
 
 def _desk_rows(board, request, where) -> None:
