@@ -63,7 +63,7 @@ def choose_text(mission_id: int, kind: str, languages: list[str]) -> tuple[str, 
 def person_languages(person) -> list[str]:
     """The migrant's preferred language for messages first, then the languages they speak."""
     codes = [person.preferred_language_id] if person.preferred_language_id else []
-    codes += [code for code in person.languages.values_list("code", flat=True) if code not in codes]
+    codes += [lang.code for lang in person.languages.all() if lang.code not in codes]  # prefetched by the caller
     return codes
 
 
