@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test test-pg lint bench setup demo messages clean
+.PHONY: run test test-pg lint bench soak setup demo messages clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ lint: setup
 
 bench: setup
 	bash scripts/bench.sh
+
+## make soak: long fault runs on this machine's real services (restarts PostgreSQL: run it alone)
+soak: setup
+	.venv/bin/python scripts/soak/db_restart.py
 
 messages: setup
 	cd passage && ../$(PY) ../manage.py makemessages -l nl --no-obsolete && ../$(PY) ../manage.py compilemessages

@@ -1,0 +1,96 @@
+"""Soak: PostgreSQL restarted under load, no acknowledged message lost (issue 4 §4).
+
+A producer commits messages as fast as it can (each ``message_queue`` in its own transaction; a message is
+*acknowledged* once its commit returned). A real Celery worker (RabbitMQ, with the outbox sweep in its beat) sends
+them through the console gateway (SMS). Midway the PostgreSQL server is restarted. Afterwards every acknowledged message
+must end ``sent``; commits refused while the server was down were never acknowledged and are only counted.
+
+Run through ``make soak`` (it restarts this machine's PostgreSQL: never while other work uses it).
+"""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+DB = os.environ.get("SOAK_DATABASE", "passage_soak")
+BROKER = os.environ.get("SOAK_BROKER", "amqp://guest:guest@127.0.0.1:5672//")
+SECONDS = float(os.environ.get("SOAK_SECONDS", "40"))
+QUEUE = f"passage-soak-{uuid.uuid4().hex[:8]}"
+os.environ.update({"DJANGO_SETTINGS_MODULE": "passage.settings.test", "PASSAGE_TEST_WORKER": "1",
+                   "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "CELERY_BROKER_URL": BROKER,
+                   "PASSAGE_TEST_QUEUE": QUEUE, "PASSAGE_TEST_DATABASE": DB})
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.utils import Error as DatabaseError  # noqa: E402
+
+from passage.accounts.models import Mission  # noqa: E402
+from passage.messaging.models import Message  # noqa: E402
+from passage.messaging.services import message_queue  # noqa: E402
+
+
+def restart_postgres() -> None:
+    version = sorted(os.listdir("/etc/postgresql"))[0]
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True)
+
+
+def main() -> int:
+    import psycopg
+
+    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB]).fetchone():
+            admin.execute(f'CREATE DATABASE "{DB}"')
+    call_command("migrate", verbosity=0)
+    mission, _ = Mission.objects.get_or_create(code="SOAK", defaults={"name": "Soak mission", "country": "NL"})
+    Message.objects.filter(mission=mission).delete()
+    log = open(ROOT / "var" / "soak-worker.log", "w") if (ROOT / "var").exists() else subprocess.DEVNULL
+    worker = subprocess.Popen([str(Path(sys.executable).with_name("celery")), "-A", "passage", "worker", "-B",
+                               "-s", "/tmp/passage-soak-beat", "--pool=solo", "-Q", QUEUE, "--loglevel=warning"],
+                              cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
+    acknowledged, refused, restarted = [], 0, False
+    started = time.monotonic()
+    try:
+        while time.monotonic() - started < SECONDS:
+            if not restarted and time.monotonic() - started > SECONDS / 3:
+                restart_postgres()
+                restarted = True
+            try:
+                with transaction.atomic():
+                    m = message_queue(channel="sms", recipient="+31600000000", kind="soak",
+                                      mission_id=mission.pk)
+                acknowledged.append(m.pk)
+            except DatabaseError:
+                refused += 1
+                connection.close()
+                time.sleep(0.2)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                left = Message.objects.filter(pk__in=acknowledged).exclude(status="sent").count()
+            except DatabaseError:
+                connection.close()
+                left = -1
+            if left == 0:
+                break
+            time.sleep(1)
+        sent = Message.objects.filter(pk__in=acknowledged, status="sent").count()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    lost = len(acknowledged) - sent
+    print(f"soak: {len(acknowledged)} messages acknowledged, {refused} commits refused while the server restarted, "
+          f"{sent} sent, {lost} lost")
+    return 0 if lost == 0 and restarted and acknowledged else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
