@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from passage.accounts.enums import Role
 from passage.accounts.forms import StyledFormMixin
 from passage.accounts.models import User, WorkPost
-from passage.reference.models import PartnerOrganisation
+from passage.reference.models import PartnerLocation, PartnerOrganisation
 
 from .enums import TokenScope
 
@@ -22,6 +22,11 @@ class TokenForm(StyledFormMixin, forms.Form):
                                        help_text=_("The national return service refers and reads its referrals; a "
                                                    "reception agency reads its residents' departures; every partner "
                                                    "may read the events it was sent."))
+    locations = forms.ModelMultipleChoiceField(
+        label=_("Only these locations"), required=False,
+        queryset=PartnerLocation.objects.filter(organisation__active=True).select_related("organisation")
+        .order_by("organisation__name", "name"),
+        help_text=_("Leave empty for all of the organisation's locations; choose some for a token of one centre."))
     rate_limit_per_minute = forms.IntegerField(label=_("Requests per minute"), initial=60, min_value=1,
                                                max_value=6000)
     intake_work_post = forms.ModelChoiceField(label=_("Work post taking in referrals"), required=False,

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from passage.accounts.models import Mission, WorkPost
-from passage.reference.models import PartnerOrganisation
+from passage.reference.models import PartnerLocation, PartnerOrganisation
 
 
 class PartnerToken(models.Model):
@@ -24,6 +24,9 @@ class PartnerToken(models.Model):
     prefix = models.CharField(_("token starts with"), max_length=16)
     secret_hash = models.CharField(max_length=64, unique=True)
     scopes = models.JSONField(_("scopes"), default=list)
+    # Some of the organisation's locations only (a token for one reception centre); none: all of them.
+    locations = models.ManyToManyField(PartnerLocation, blank=True, related_name="+",
+                                       verbose_name=_("only these locations"))
     rate_limit_per_minute = models.PositiveIntegerField(_("requests per minute"), default=60)
     # Where the cases this token refers are opened and who takes them in (tokens that may refer only).
     intake_work_post = models.ForeignKey(WorkPost, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -52,6 +55,12 @@ class PartnerToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def location_ids(self) -> list[int] | None:
+        """The locations the token is narrowed to, or None for all of its organisation's."""
+        if not hasattr(self, "_location_ids"):
+            self._location_ids = sorted(self.locations.values_list("pk", flat=True)) or None
+        return self._location_ids
 
     def label(self) -> str:
         """How the audit trail names the caller: the organisation and the token."""

@@ -67,8 +67,8 @@ def departures_of(token: PartnerToken, *, since: datetime.datetime, after: tuple
     boarded = DeskEvent.objects.filter(passenger=OuterRef("pk"), step=DeskStep.BOARDED, undone_at__isnull=True)
     rows = (Passenger.objects
             .filter(booking__mission_id=token.mission_id, booking__status=BookingStatus.DEPARTED,
-                    booking__departed_at__gte=since, person__isnull=False,
-                    person__residence_location__organisation_id=token.organisation_id)
+                    booking__departed_at__gte=since, person__isnull=False)
+            .filter(_residents(token))
             .filter(Exists(boarded))
             .select_related("booking", "person__residence_location")
             .order_by("booking__departed_at", "pk"))
@@ -79,6 +79,13 @@ def departures_of(token: PartnerToken, *, since: datetime.datetime, after: tuple
     items = [departure_item(p) for p in page[:limit]]
     last = page[limit - 1] if len(page) > limit else None
     return items, (_cursor(last.booking.departed_at, last.pk) if last else None)
+
+
+def _residents(token: PartnerToken, prefix: str = "person__") -> Q:
+    """Persons living at one of the token's locations (its organisation's, or those it is narrowed to)."""
+    if (ids := token.location_ids()) is not None:
+        return Q(**{f"{prefix}residence_location_id__in": ids})
+    return Q(**{f"{prefix}residence_location__organisation_id": token.organisation_id})
 
 
 def departure_item(passenger: Passenger) -> dict:
@@ -94,6 +101,8 @@ def departure_item(passenger: Passenger) -> dict:
 def _addresses(token: PartnerToken) -> Q:
     """The recipients that are the token's organisation in its mission: its locations' endpoints and e-mails."""
     locations = PartnerLocation.objects.filter(organisation_id=token.organisation_id)
+    if (ids := token.location_ids()) is not None:
+        locations = locations.filter(pk__in=ids)
     endpoints = WebhookEndpoint.objects.filter(mission_id=token.mission_id, location__in=locations)
     recipients = [f"endpoint:{pk}" for pk in endpoints.values_list("pk", flat=True)]
     emails = [e for e in locations.values_list("email", flat=True) if e]
@@ -146,7 +155,7 @@ def _details(token: PartnerToken, event_type: str, data: dict) -> dict:
     if event_type != "person.departed" or TokenScope.DEPARTURES_READ not in token.scopes:
         return {}
     passenger = (Passenger.objects.filter(booking_id=data.get("booking_id"), person_id=data.get("person_id"),
-                                          booking__mission_id=token.mission_id,
-                                          person__residence_location__organisation_id=token.organisation_id)
+                                          booking__mission_id=token.mission_id)
+                 .filter(_residents(token))
                  .select_related("booking", "person__residence_location").first())
     return {"departure": departure_item(passenger)} if passenger and passenger.booking.departed_at else {}

@@ -42,10 +42,10 @@ def secret_hash(secret: str) -> str:
 
 @transaction.atomic
 def token_create(*, actor, organisation, name: str, scopes: list[str], rate_limit_per_minute: int = 60,
-                 intake_work_post=None, intake_counsellor=None) -> tuple[PartnerToken, str]:
+                 intake_work_post=None, intake_counsellor=None, locations=()) -> tuple[PartnerToken, str]:
     """Make a token for ``organisation`` in the actor's mission; returns it and its secret, which is shown once
     and never stored (only its SHA-256). Refused, per field: no name, a scope the organisation's kind may not
-    hold, a rate outside 1–6000 a minute, and for a token that refers, no work post of the mission or a
+    hold, a rate outside 1–6000 a minute, a location of another organisation, and for a token that refers, no work post of the mission or a
     counsellor who cannot open cases there. Side effect: a CREATE audit row."""
     _require(actor, Action.STAFF_MANAGE)
     errors = {}
@@ -65,6 +65,10 @@ def token_create(*, actor, organisation, name: str, scopes: list[str], rate_limi
             "kind": organisation.get_kind_display(), "scopes": ", ".join(str(TokenScope(s).label) for s in refused)}
     if not 1 <= rate_limit_per_minute <= MAX_RATE_PER_MINUTE:
         errors["rate_limit_per_minute"] = _("Between 1 and %(n)s requests a minute.") % {"n": MAX_RATE_PER_MINUTE}
+    locations = list(locations)
+    if foreign := [str(loc) for loc in locations if loc.organisation_id != organisation.pk]:
+        errors["locations"] = _("Not a location of %(organisation)s: %(locations)s.") % {
+            "organisation": organisation.name, "locations": ", ".join(foreign)}
     if TokenScope.REFERRALS_WRITE in scopes:
         if intake_work_post is None or intake_work_post.mission_id != actor.mission_id or not intake_work_post.active:
             errors["intake_work_post"] = _("Choose the work post of your mission where referred cases are opened.")
@@ -82,9 +86,11 @@ def token_create(*, actor, organisation, name: str, scopes: list[str], rate_limi
         secret_hash=secret_hash(secret), scopes=scopes, rate_limit_per_minute=rate_limit_per_minute,
         intake_work_post=intake_work_post, intake_counsellor=intake_counsellor, created_at=timezone.now(),
         created_by=actor)
+    token.locations.set(locations)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=token, mission_id=actor.mission_id,
                  summary=f"created API token {token.prefix}… for {organisation.name}",
-                 changes={"scopes": [None, scopes], "rate_limit_per_minute": [None, rate_limit_per_minute]})
+                 changes={"scopes": [None, scopes], "rate_limit_per_minute": [None, rate_limit_per_minute],
+                          "locations": [None, sorted(loc.pk for loc in locations)]})
     return token, secret
 
 

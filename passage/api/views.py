@@ -27,7 +27,8 @@ def _tokens(request):
 
 def token_list(request):
     _require(request)
-    tokens = _tokens(request).select_related("organisation", "created_by", "revoked_by", "intake_work_post")
+    tokens = (_tokens(request).select_related("organisation", "created_by", "revoked_by", "intake_work_post")
+              .prefetch_related("locations"))
     return render(request, "api/token_list.html", {"tokens": tokens})
 
 
@@ -42,7 +43,7 @@ def token_create(request):
             token, secret = services.token_create(
                 actor=request.user, organisation=d["organisation"], name=d["name"], scopes=d["scopes"],
                 rate_limit_per_minute=d["rate_limit_per_minute"], intake_work_post=d["intake_work_post"],
-                intake_counsellor=d["intake_counsellor"])
+                intake_counsellor=d["intake_counsellor"], locations=d["locations"])
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:

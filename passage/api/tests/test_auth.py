@@ -79,3 +79,11 @@ def test_the_window_is_a_fixed_minute(agency_token):
     # The next minute starts afresh.
     assert rate_limit_take(agency_token, start + datetime.timedelta(seconds=50)) is None
     assert PartnerToken.objects.get(pk=agency_token.pk).window_count == 1
+
+
+def test_the_api_answers_in_english_unless_the_caller_asks_for_dutch(agency_token):
+    client = Api(None).client
+    english = client.get("/api/v1/departures", SINCE).json()["detail"]
+    dutch = client.get("/api/v1/departures", SINCE, HTTP_ACCEPT_LANGUAGE="nl-NL,nl;q=0.9").json()["detail"]
+    assert english == "Give a valid token: Authorization: Bearer <token>."
+    assert dutch == "Geef een geldig token: Authorization: Bearer <token>."

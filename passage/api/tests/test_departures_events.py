@@ -147,3 +147,34 @@ def test_a_misspelt_parameter_is_refused_rather_than_ignored(agency_api, departu
     assert response.json() == {"detail": "Unknown query parameters: 'limt'.",
                                "errors": [{"field": "limt", "message": "This operation has no such parameter."}]}
     assert not AuditEvent.objects.filter(action="read").exists()
+
+
+def test_a_token_narrowed_to_one_centre_sees_only_that_centres_residents_and_messages(
+        admin_user, agency, mission, departures, ter_apel, budel):
+    from passage.api.services import token_create
+
+    from .conftest import Api
+
+    _token, secret = token_create(actor=admin_user, organisation=agency, name="Budel only",
+                                  scopes=["departures:read", "events:read"], locations=[budel])
+    budel_api = Api(secret)
+    items = budel_api.get("/departures", since()).json()["items"]
+    assert [i["person_id"] for i in items] == [departures["second"].person_id]
+    _hook(ter_apel, mission)
+    _hook(budel, mission)
+    [to_ter_apel] = _tell(mission, departures["first"], [ter_apel])
+    [to_budel] = _tell(mission, departures["second"], [budel])
+    assert budel_api.get(f"/events/{to_ter_apel.pk}").status_code == 404
+    assert budel_api.get(f"/events/{to_budel.pk}").status_code == 200
+
+
+def test_a_token_cannot_be_narrowed_to_another_organisations_location(admin_user, agency, elsewhere):
+    from passage.api.models import PartnerToken
+    from passage.api.services import token_create
+    from passage.core.errors import ServiceError
+
+    with pytest.raises(ServiceError) as refused:
+        token_create(actor=admin_user, organisation=agency, name="x", scopes=["departures:read"],
+                     locations=[elsewhere])
+    assert refused.value.field_errors == {"locations": "Not a location of Reception agency: Opvang Elders (Zwolle)."}
+    assert PartnerToken.objects.count() == 0
