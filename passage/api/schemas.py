@@ -18,12 +18,14 @@ def _country(value: str) -> str:
 
 
 def _iso_8601(value):
-    """Only an ISO 8601 text: pydantic would otherwise take a number as seconds since 1970."""
+    """Only an ISO 8601 text (pydantic would otherwise take a number as seconds since 1970), in UTC."""
     if not isinstance(value, str):
         raise ValueError("give a date and time in ISO 8601 with an offset, e.g. 2026-12-01T00:00:00Z")
     try:
-        return datetime.datetime.fromisoformat(value)
-    except ValueError as exc:
+        moment = datetime.datetime.fromisoformat(value)
+        # In UTC: PostgreSQL takes offsets up to ±15:59 only, Python up to ±23:59.
+        return moment.astimezone(datetime.UTC) if moment.tzinfo else moment
+    except (ValueError, OverflowError) as exc:
         raise ValueError("give a date and time in ISO 8601 with an offset, e.g. 2026-12-01T00:00:00Z") from exc
 
 

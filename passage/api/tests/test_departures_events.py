@@ -178,3 +178,12 @@ def test_a_token_cannot_be_narrowed_to_another_organisations_location(admin_user
                      locations=[elsewhere])
     assert refused.value.field_errors == {"locations": "Not a location of Reception agency: Opvang Elders (Zwolle)."}
     assert PartnerToken.objects.count() == 0
+
+
+def test_since_with_any_offset_python_allows_is_read_in_utc(agency_api, departures):
+    # Found by schemathesis on PostgreSQL, which refuses offsets beyond ±15:59.
+    response = agency_api.get("/departures", {"since": "0049-05-13T06:32:53+21:20"})
+    assert response.status_code == 200
+    assert len(response.json()["items"]) == 4  # every departure of the agency's residents, the old one too
+    edge = agency_api.get("/departures", {"since": "0001-01-01T00:00:00+23:59"})
+    assert edge.status_code == 422 and edge.json()["errors"][0]["field"] == "since"
