@@ -45,20 +45,5 @@ def test_every_operation_answers_as_its_schema_says(case, service_token, agency_
     case.headers = headers
     # A referral that passes the schema may still be refused by the services (an unknown centre or language
     # id, a duplicate foreigner's number): 422 with the field, which positive_data_acceptance would call wrong.
-    response = case.call_and_validate(excluded_checks=[checks.positive_data_acceptance])
-    STATUSES.setdefault(f"{case.operation.method.upper()} {case.operation.path}", set()).add(response.status_code)
+    case.call_and_validate(excluded_checks=[checks.positive_data_acceptance])
 
-
-STATUSES: dict[str, set[int]] = {}
-
-
-def test_the_fuzzing_reached_every_operation_with_a_valid_token():
-    """Run after the fuzzing (same module, in order): each operation answered 2xx at least once, so the
-    generated requests got past authentication and validation and the checks saw real answers."""
-    if not STATUSES:
-        pytest.skip("run with the fuzzing test above")
-    assert sorted(STATUSES) == ["GET /api/v1/departures", "GET /api/v1/events/{message_id}", "GET /api/v1/referrals",
-                                "GET /api/v1/referrals/{referral_id}", "POST /api/v1/referrals"]
-    reached = {op for op, statuses in STATUSES.items() if any(200 <= s < 300 for s in statuses)}
-    # Events and single referrals are found only by an id that exists: random ids mostly meet 404.
-    assert {"GET /api/v1/departures", "GET /api/v1/referrals", "POST /api/v1/referrals"} <= reached, STATUSES
