@@ -22,6 +22,11 @@ grep -q '"status": "ok"' <<<"$health"
 curl -fsSL "http://127.0.0.1:$PORT/login/" | grep -q 'name="login"' || { echo "no sign-in form at /login/"; exit 1; }
 grep -q "counsellor" "$log" || { echo "demo logins were not printed"; cat "$log"; exit 1; }
 .venv/bin/python scripts/smoke_login.py "http://127.0.0.1:$PORT"
+# The partner API: its OpenAPI 3.1 document, its docs page's assets from static, and no entry without a token.
+curl -fsS "http://127.0.0.1:$PORT/api/openapi.json" | grep -q '"openapi": "3.1.0"' || { echo "no OpenAPI 3.1 at /api/openapi.json"; exit 1; }
+curl -fsS "http://127.0.0.1:$PORT/static/ninja/swagger-ui-bundle.js" -o /dev/null || { echo "the API docs' assets are not served"; exit 1; }
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/v1/departures?since=2026-01-01T00:00:00Z")" = 401 ] \
+  || { echo "the partner API let in a request without a token"; exit 1; }
 # The worker carries a message out: queued in a transaction here, sent by the quick start's worker.
 export DJANGO_SETTINGS_MODULE=passage.settings.dev
 id=$(.venv/bin/python manage.py shell -c "
