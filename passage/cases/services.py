@@ -343,7 +343,29 @@ def _move(*, actor, locked: Case, to_status: str, reason: str, review_on, system
                                 at=now, by=actor, reason=reason)
     _audit(actor, AuditAction.TRANSITION, locked, summary=f"{from_status} → {to_status}",
            changes={"status": [from_status, to_status], "reason": [None, reason] if reason else None})
+    if locked.referred_by_id:
+        _tell_the_referrer(locked, from_status, to_status)
     return locked
+
+
+def _tell_the_referrer(case: Case, from_status: str, to_status: str) -> None:
+    """The partner who referred the case is told, in this transaction, when it is taken on (it leaves "contact"
+    for the application) and when it ends (closed, rejected, withdrawn): ids and the status only
+    (docs/decisions/0014)."""
+    from passage.messaging.enums import PartnerEvent
+    from passage.messaging.partners import partner_event
+    from passage.reference.models import PartnerLocation
+
+    if from_status == CaseStatus.CONTACT and to_status == CaseStatus.APPLICATION:
+        event = PartnerEvent.REFERRAL_ACCEPTED
+    elif to_status in (CaseStatus.CLOSED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN):
+        event = PartnerEvent.REFERRAL_CLOSED
+    else:
+        return
+    partner_event(event_type=event, mission=case.mission,
+                  locations=PartnerLocation.objects.filter(organisation_id=case.referred_by_id),
+                  data={"case_id": case.pk, "status": to_status}, cause=f"case:{case.pk}:{to_status}",
+                  case_id=case.pk, subject=f"referral/{case.pk}")
 
 
 @transaction.atomic

@@ -59,3 +59,5 @@ class PartnerEvent(models.TextChoices):
     PERSON_DEPARTED = "person.departed", _("A resident departed (the bed is free)")
     BOOKING_CREATED = "booking.created", _("A departure was booked")
     BOOKING_CANCELLED = "booking.cancelled", _("A booked departure was cancelled")
+    REFERRAL_ACCEPTED = "referral.accepted", _("A case the partner referred was taken on")
+    REFERRAL_CLOSED = "referral.closed", _("A case the partner referred was closed")

@@ -189,3 +189,23 @@ def test_another_return_service_token_of_another_mission_sees_nothing(service_ap
     # The same key in another mission is another referral there.
     assert ge.post("/referrals", body(foreigner_number=None), headers={"Idempotency-Key": "k"}).json()["id"] != referral["id"]
     assert Case.objects.filter(mission=mission_ge).count() == 1
+
+
+def test_the_referrer_is_told_when_its_case_is_taken_on_and_when_it_closes(service_api, counsellor_a):
+    from passage.cases import services as case_services
+    from passage.messaging.models import Message
+
+    service_api.post("/referrals", body(), headers={"Idempotency-Key": "ref-told"})
+    case = Case.objects.get()
+    assert not Message.objects.exists()  # opening it tells nobody: the partner knows, it asked
+    case_services.case_transition(actor=counsellor_a, case=case, to_status=CaseStatus.APPLICATION)
+    [accepted] = Message.objects.all()
+    assert (accepted.kind, accepted.channel, accepted.recipient, accepted.case_id) == (
+        "referral.accepted", "email", "dtv@example.org", case.pk)
+    assert f"case_id: {case.pk}" in accepted.body and "Beridze" not in accepted.body
+    case_services.case_transition(actor=counsellor_a, case=Case.objects.get(), to_status=CaseStatus.WITHDRAWN,
+                                  reason="The migrant chose to stay and appeal")
+    assert list(Message.objects.order_by("created_at").values_list("kind", flat=True)) == [
+        "referral.accepted", "referral.closed"]
+    closed = Message.objects.get(kind="referral.closed")
+    assert "status: withdrawn" in closed.body and "appeal" not in closed.body
