@@ -147,11 +147,18 @@ def due_ids(limit: int = 1000, *, channel: str | None = None) -> list:
 
 
 def sweep(limit: int = 1000) -> int:
-    """Hand every due message to a worker (a task each), except those of a connector's channel. Returns how
-    many."""
+    """Hand every due message to a worker (a task each), except those of a connector's channel and those handed
+    to the broker less than ``MESSAGING_SWEEP_GRACE_SECONDS`` ago (their task is still on its way: re-sending it
+    every sweep would flood the queue under a backlog). Returns how many."""
     from .tasks import deliver_message
 
-    ids = due_ids(limit)
+    now = timezone.now()
+    grace = now - datetime.timedelta(seconds=settings.MESSAGING_SWEEP_GRACE_SECONDS)
+    ids = list(Message.objects.filter(_due(now), ~_connector_channels())
+               .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=grace))
+               .order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    if ids:
+        Message.objects.filter(pk__in=ids).update(enqueued_at=now)
     for pk in ids:
         deliver_message.apply_async(args=[str(pk)], queue=settings.MESSAGING_QUEUE)
     return len(ids)

@@ -69,6 +69,8 @@ class Message(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"))
     # While ``sending``: the worker's claim runs out at this time; after it, the sweep may claim it again.
     lease_until = models.DateTimeField(null=True, blank=True)
+    # When a task for it was last handed to the broker: the sweep leaves it alone for a while after that.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)

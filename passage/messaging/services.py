@@ -52,6 +52,7 @@ def _hand_to_worker(message_id, channel: str = "") -> None:
     def enqueue():
         try:
             deliver_message.apply_async(args=[str(message_id)], queue=settings.MESSAGING_QUEUE)
+            Message.objects.filter(pk=message_id).update(enqueued_at=timezone.now())
         except Exception:  # the broker is down: the row waits for the sweep
             import logging
 

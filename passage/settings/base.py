@@ -170,6 +170,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # The outbox sweep (docs/decisions/0010): hands every due message to a worker, whatever a lost task left behind.
 MESSAGING_SWEEP_SECONDS = 30
+# A message handed to the broker is left to its task this long before the sweep hands it over again.
+MESSAGING_SWEEP_GRACE_SECONDS = 60
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "messaging.sweep", "schedule": float(MESSAGING_SWEEP_SECONDS)},
     # The SMS reminder the day before a flight: hourly, once per booking and day whatever the hour.

@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 DB = os.environ.get("SOAK_DATABASE", "passage_soak")
 BROKER = os.environ.get("SOAK_BROKER", "amqp://guest:guest@127.0.0.1:5672//")
 SECONDS = float(os.environ.get("SOAK_SECONDS", "40"))
+RATE = float(os.environ.get("SOAK_RATE", "40"))  # messages a second the producer commits: the "load"
 QUEUE = f"passage-soak-{uuid.uuid4().hex[:8]}"
 os.environ.update({"DJANGO_SETTINGS_MODULE": "passage.settings.test", "PASSAGE_TEST_WORKER": "1",
                    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "CELERY_BROKER_URL": BROKER,
@@ -63,6 +64,7 @@ def main() -> int:
             if not restarted and time.monotonic() - started > SECONDS / 3:
                 restart_postgres()
                 restarted = True
+            time.sleep(max(0.0, started + len(acknowledged) / RATE - time.monotonic()))
             try:
                 with transaction.atomic():
                     m = message_queue(channel="sms", recipient="+31600000000", kind="soak",
@@ -72,7 +74,8 @@ def main() -> int:
                 refused += 1
                 connection.close()
                 time.sleep(0.2)
-        deadline = time.monotonic() + 180
+        produced = time.monotonic()
+        deadline = produced + 300
         while time.monotonic() < deadline:
             try:
                 left = Message.objects.filter(pk__in=acknowledged).exclude(status="sent").count()
@@ -82,14 +85,17 @@ def main() -> int:
             if left == 0:
                 break
             time.sleep(1)
+        drained = time.monotonic() - produced
+        stored = Message.objects.filter(pk__in=acknowledged).count()
         sent = Message.objects.filter(pk__in=acknowledged, status="sent").count()
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-    lost = len(acknowledged) - sent
-    print(f"soak: {len(acknowledged)} messages acknowledged, {refused} commits refused while the server restarted, "
-          f"{sent} sent, {lost} lost")
-    return 0 if lost == 0 and restarted and acknowledged else 1
+    lost, unsent = len(acknowledged) - stored, stored - sent
+    print(f"soak: {len(acknowledged)} messages acknowledged at ~{RATE:g}/s over {SECONDS:g} s, {refused} commits "
+          f"refused while the server restarted; {stored} stored, {sent} sent ({drained:.0f} s after the last one), "
+          f"{lost} lost, {unsent} not sent")
+    return 0 if lost == 0 and unsent == 0 and restarted and acknowledged else 1
 
 
 if __name__ == "__main__":

@@ -212,3 +212,13 @@ def test_a_channel_its_connector_carries_gets_no_task(mission, settings, django_
         with transaction.atomic():
             message_queue(channel="email", recipient="coa@example.org", kind="x", mission_id=mission.pk)
     assert len(callbacks) == 1  # the e-mail's task only: the SMPP connector claims SMS from the table
+
+
+def test_the_sweep_leaves_a_message_whose_task_is_on_its_way_then_hands_it_over_again(mission, settings):
+    settings.MESSAGING_SWEEP_GRACE_SECONDS = 60
+    message = queue(mission)
+    Message.objects.filter(pk=message.pk).update(enqueued_at=timezone.now())  # its task went to the broker
+    assert delivery.sweep() == 0
+    Message.objects.filter(pk=message.pk).update(enqueued_at=timezone.now() - datetime.timedelta(seconds=61))
+    assert delivery.sweep() == 1  # the task was lost: handed over again (and sent, eager in the tests)
+    assert Message.objects.get().status == S.SENT

@@ -106,6 +106,7 @@ def test_a_worker_killed_between_sending_and_recording_100_times_loses_nothing(m
 
 def test_the_receiver_down_for_a_while_the_backlog_drains_once_it_is_back(mission, receiver, settings, lost_tasks):
     settings.MESSAGING_BACKOFF_BASE_SECONDS = 0  # retry at once, for the test
+    settings.MESSAGING_SWEEP_GRACE_SECONDS = 0  # and sweep again at once
     receiver.status = 503
     messages = lost_tasks(mission, 20)
     for _round in range(3):
