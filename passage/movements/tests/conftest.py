@@ -105,3 +105,20 @@ def approve_cash(proposer, case, amount, currency="EUR"):
                or UserFactory(username="finance_approver", mission_id=proposer.mission_id, role=Role.FINANCE))
     proposal = services.cash_contribution_propose(actor=proposer, case=case, amount=amount, currency=currency)
     return services.cash_contribution_decide(actor=finance, proposal=proposal, approve=True).contribution
+
+
+@pytest.fixture(autouse=True)
+def _minimum_connection_times(request):
+    """The minimum connection times come from a data migration (movements 0002); a transactional test's flush on
+    the same worker removes them, so a test that uses the database makes sure they are there."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker or {"db", "transactional_db", "live_server"} & set(request.fixturenames)):
+        return
+    import importlib
+
+    from passage.movements.models import MinimumConnectionTime
+    from passage.reference.models import Airport
+
+    minutes = importlib.import_module("passage.movements.migrations.0002_minimum_connection_times").MINUTES
+    for iata in Airport.objects.filter(iata__in=minutes).values_list("iata", flat=True):
+        MinimumConnectionTime.objects.get_or_create(airport_id=iata, defaults={"minutes": minutes[iata]})
