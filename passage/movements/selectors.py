@@ -297,15 +297,21 @@ def _visible_booking_q(user) -> Q:
     return Q(Exists(cases_visible_to(user).filter(pk=OuterRef("case_id"))))
 
 
+def arriving_for_q(user) -> Q:
+    """The bookings whose arrival the user's board shows: of the cases the user sees, and of other missions' cases
+    the user's mission receives (``destination_mission_q``). A condition on a booking row."""
+    own = _visible_booking_q(user)
+    destination = destination_mission_q(user)
+    return own if destination is None else own | destination
+
+
 def _return_segments(user, airport: Airport, start, end) -> list[Segment]:
     """The flights of return cases' journeys (current main itineraries, live or departed bookings) that arrive
     at ``airport`` at the end of the journey, or leave it as a connection, between ``start`` and ``end``: of the
     user's own cases (``bookings_visible_to``), and of other missions' cases the user's mission receives
     (``destination_mission_q``) or was asked to assist in transit. Four queries."""
     own = _visible_booking_q(user)
-    arriving_for, transit_for = own, own
-    if (destination := destination_mission_q(user)) is not None:
-        arriving_for = own | destination
+    arriving_for, transit_for = arriving_for_q(user), own
     if user.mission_id and user_can(user, Action.ASSISTANCE_RESPOND):
         transit_for = own | (~Q(case__mission_id=user.mission_id) & _requested_of(user.mission_id,
                                                                                      AssistanceKind.TRANSIT))

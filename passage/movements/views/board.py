@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -46,7 +45,7 @@ from ..forms import (
     DeskUndoForm,
 )
 from ..models import Booking, DeskEvent, Segment
-from ..selectors import airport_day, bookings_visible_to, destination_mission_q
+from ..selectors import airport_day, arriving_for_q
 from ..services.desk import undo_window
 from .actions import _booking_for
 from .board_rows import RowText, booking_html
@@ -267,10 +266,7 @@ def arrival_confirm_view(request, booking_pk):
     return case arrived. The booking is found only among those the user's board shows: 404 otherwise."""
     if not can_see_board(request.user):
         raise PermissionDenied
-    scope = Q(pk__in=bookings_visible_to(request.user).values("pk"))
-    if (destination := destination_mission_q(request.user)) is not None:
-        scope |= destination
-    booking = Booking.objects.filter(scope, pk=booking_pk).select_related("case").first()
+    booking = Booking.objects.filter(arriving_for_q(request.user), pk=booking_pk).select_related("case").first()
     if booking is None:
         raise Http404("No such booking")
     target = f"arrival-{booking.pk}"
