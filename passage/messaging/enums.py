@@ -51,6 +51,7 @@ class SmsKind(models.TextChoices):
     FLIGHT_CANCELLED = "flight_cancelled", _("Flight cancelled")
     REMINDER = "reminder", _("Reminder the day before")
     ARRIVAL_CONTACT = "arrival_contact", _("Met on arrival")
+    DEPARTED = "departed", _("Departed: support after return")
 
 
 class PartnerEvent(models.TextChoices):

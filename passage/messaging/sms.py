@@ -77,12 +77,13 @@ def journey_values(segments) -> dict:
             "arrival_airport": last.destination_id}
 
 
-def sms_to_passengers(booking, kind: str, *, values: dict, cause: str) -> list:
-    """One SMS of ``kind`` per number of the booking's travellers (a family sharing a phone gets one), in the
-    language of the first traveller with that number; a number without consent gets a blocked message. ``cause``
-    makes it once per cause (a retried service sends nothing twice). Inside the caller's transaction."""
+def sms_to_passengers(booking, kind: str, *, values: dict, cause: str, person_ids=None) -> list:
+    """One SMS of ``kind`` per number of the booking's travellers (only ``person_ids`` if given; a family sharing a
+    phone gets one), in the language of the first traveller with that number; a number without consent gets a
+    blocked message. ``cause`` makes it once per cause (a retried service sends nothing twice). Inside the
+    caller's transaction."""
     people = [p.person for p in booking.passengers.select_related("person").prefetch_related(
-        "person__phones", "person__languages") if p.person_id]
+        "person__phones", "person__languages") if p.person_id and (person_ids is None or p.person_id in person_ids)]
     sent, messages = set(), []
     for person in people:
         for phone in person.phones.all():

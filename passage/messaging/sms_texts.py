@@ -23,6 +23,7 @@ ALLOWED = {
     K.FLIGHT_CANCELLED: {"flight", "date"},
     K.REMINDER: {"flight", "date", "time", "airport", "report_time"},
     K.ARRIVAL_CONTACT: {"arrival_airport"},
+    K.DEPARTED: {"arrival_airport"},
 }
 
 # The languages the organisation writes SMS in (ISO 639-1), in the order the editor lists them.
@@ -175,5 +176,37 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "es": "OIM: a su llegada a {arrival_airport}, personal de la OIM le recibirá después del control de "
               "pasaportes.",
         "pt": "OIM: à chegada a {arrival_airport}, pessoal da OIM vai recebê-lo depois do controlo de passaportes.",
+    },
+    K.DEPARTED: {
+        "nl": "IOM: goede reis naar {arrival_airport}. Na uw terugkeer neemt IOM via dit nummer contact met u op "
+              "over uw steun. Houd dit nummer.",
+        "en": "IOM: safe journey to {arrival_airport}. After your return IOM will contact you on this number about "
+              "your support. Please keep this number.",
+        "fr": "OIM : bon voyage vers {arrival_airport}. Après votre retour, l'OIM vous contactera à ce numéro pour "
+              "votre soutien. Gardez ce numéro.",
+        "ar": "المنظمة الدولية للهجرة: رحلة آمنة إلى {arrival_airport}. بعد عودتك ستتصل بك المنظمة على هذا الرقم "
+              "بشأن دعمك. احتفظ بهذا الرقم.",
+        "fa": "سازمان بین‌المللی مهاجرت: سفر بخیر به {arrival_airport}. پس از بازگشت، IOM از طریق همین شماره "
+              "دربارهٔ حمایت از شما تماس می‌گیرد. این شماره را نگه دارید.",
+        "ps": "IOM: {arrival_airport} ته مو سفر په خیر. له راستنېدو وروسته به IOM په همدې شمېره ستاسو د ملاتړ "
+              "په اړه تاسو سره اړیکه ونیسي. دا شمېره وساتئ.",
+        "ti": "IOM: ናብ {arrival_airport} ጽቡቕ ጉዕዞ። ድሕሪ ምምላስኩም IOM ብዛዕባ ሓገዝኩም በዚ ቁጽሪ ክረኽበኩም እዩ። ነዚ ቁጽሪ "
+              "ሓልዉዎ።",
+        "so": "IOM: safar wanaagsan oo {arrival_airport} ah. Kadib markaad noqoto IOM ayaa kugala soo xiriiri "
+              "doonta lambarkan taageeradaada. Fadlan hay lambarkan.",
+        "ru": "МОМ: счастливого пути в {arrival_airport}. После возвращения МОМ свяжется с вами по этому номеру "
+              "насчёт вашей поддержки. Сохраните этот номер.",
+        "sq": "IOM: udhëtim të mbarë për në {arrival_airport}. Pas kthimit IOM do t'ju kontaktojë në këtë numër "
+              "për mbështetjen tuaj. Ruajeni këtë numër.",
+        "mn": "ОУШБ: {arrival_airport} хүртэл сайн яваарай. Буцаж ирсний дараа ОУШБ энэ дугаараар тантай "
+              "дэмжлэгийн талаар холбогдоно. Энэ дугаараа хадгална уу.",
+        "ka": "IOM: ბედნიერ გზას {arrival_airport}-მდე. დაბრუნების შემდეგ IOM ამ ნომერზე დაგიკავშირდებათ თქვენი "
+              "დახმარების შესახებ. შეინახეთ ეს ნომერი.",
+        "tr": "IOM: {arrival_airport}'a iyi yolculuklar. Dönüşünüzden sonra IOM desteğiniz için bu numaradan "
+              "sizinle iletişime geçecek. Lütfen bu numarayı koruyun.",
+        "es": "OIM: buen viaje a {arrival_airport}. Después de su regreso, la OIM le contactará en este número sobre "
+              "su apoyo. Conserve este número.",
+        "pt": "OIM: boa viagem para {arrival_airport}. Depois do seu regresso, a OIM vai contactá-lo neste número "
+              "sobre o seu apoio. Guarde este número.",
     },
 }

@@ -1,6 +1,7 @@
 """What a booking's changes tell the migrant by SMS (``messaging.sms``), in the transaction of the change: the
 flight booked, changed (a rebooking or the airline's time change), cancelled; the reminder the day before
-(``sms_reminders``, from Celery beat); who meets them on arrival. Only the main journey's facts; once per cause."""
+(``sms_reminders``, from Celery beat); who meets them on arrival; once they left, that the mission will call about
+their support after return. Only the main journey's facts; once per cause."""
 
 import datetime
 import zoneinfo
@@ -21,11 +22,11 @@ def _segments(booking) -> list[Segment]:
     return list(itinerary.segments.select_related("origin", "destination").order_by("position")) if itinerary else []
 
 
-def journey_sms(booking: Booking, kind: str, cause: str) -> list:
+def journey_sms(booking: Booking, kind: str, cause: str, person_ids=None) -> list:
     segments = _segments(booking)
     if not segments:
         return []
-    return sms_to_passengers(booking, kind, values=journey_values(segments), cause=cause)
+    return sms_to_passengers(booking, kind, values=journey_values(segments), cause=cause, person_ids=person_ids)
 
 
 def booked(booking: Booking) -> list:
@@ -43,6 +44,12 @@ def cancelled(booking: Booking) -> list:
 
 def met_on_arrival(booking: Booking, request_id: int) -> list:
     return journey_sms(booking, SmsKind.ARRIVAL_CONTACT, f"assistance:{request_id}")
+
+
+def departed(booking: Booking, person_ids) -> list:
+    """Those who boarded: a safe journey, and that the mission will call this number about their support after
+    return (the number is what reintegration and monitoring reach them on)."""
+    return journey_sms(booking, SmsKind.DEPARTED, f"booking:{booking.pk}:departed", person_ids=set(person_ids))
 
 
 def sms_reminders(now: datetime.datetime | None = None) -> int:

@@ -134,6 +134,33 @@ def test_a_confirmed_meet_and_assist_tells_the_migrant_they_will_be_met(movement
     assert met.body == "IOM: on arrival in TBS IOM staff will meet you after passport control."
 
 
+def test_a_departure_tells_who_boarded_that_the_mission_will_call_about_their_support(movements_officer,
+                                                                                       ready_case):
+    from passage.movements.enums import DeskStep
+    from passage.movements.tests.test_desk import passengers
+
+    nino = ready_case.members.get(relationship="principal").person
+    luka = ready_case.members.exclude(pk=ready_case.members.get(relationship="principal").pk).get().person
+    phone(nino, "+995555123456", language="ru")
+    phone(luka, "+995555999888", language="en")
+    booking = booked(movements_officer, ready_case)
+    ticket_all(movements_officer, booking)
+    services.booking_transition(actor=movements_officer, booking=booking, to_status=B.TICKETED)
+    for p in passengers(booking):
+        if p.person_id == luka.pk:
+            services.desk_step_record(actor=movements_officer, passenger=p, step=DeskStep.NO_SHOW,
+                                      reason="Stayed with his aunt")
+            continue
+        for step in (DeskStep.REPORTED, DeskStep.CHECKED_IN, DeskStep.BOARDED):
+            services.desk_step_record(actor=movements_officer, passenger=p, step=step)
+    assert not [m for m in sms() if m.kind == K.DEPARTED]
+    services.departure_confirm(actor=movements_officer, booking=booking)
+    [gone] = [m for m in sms() if m.kind == K.DEPARTED]
+    assert (gone.recipient, gone.language, gone.person_id) == ("+995555123456", "ru", nino.pk)
+    assert gone.body == DEFAULTS[K.DEPARTED]["ru"].format(arrival_airport="TBS")
+    assert "Beridze" not in gone.body and "BERIDZE" not in gone.body
+
+
 def test_the_case_shows_its_messages_and_tells_the_counsellor_what_was_blocked(client, movements_officer,
                                                                                ready_case, counsellor_a,
                                                                                counsellor_b):

@@ -79,7 +79,8 @@ def departure_confirm(*, actor, booking: Booking | int, departed_at: datetime.da
 
     Refused, naming the passenger, when someone travelling has not boarded or still has documents in our
     custody, or the approved cash contribution was not handed over. Side effects: status-history and audit
-    rows of booking and case; one outbox event "case.departed" (ids only). Two confirmations at once: the
+    rows of booking and case; one outbox event "case.departed" (ids only); partner events "person.departed" and
+    the "departed" SMS for each traveller who boarded. Two confirmations at once: the
     second waits for the locks, then finds the booking departed and is refused.
     """
     _require(actor, Action.DESK_RECORD)
@@ -110,6 +111,7 @@ def departure_confirm(*, actor, booking: Booking | int, departed_at: datetime.da
     boarded = set(Passenger.objects.filter(booking=departed, person__isnull=False, desk_events__step=DeskStep.BOARDED,
                                            desk_events__undone_at__isnull=True).values_list("person_id", flat=True))
     notify.partners_departed(departed, boarded, when)  # the reception centre's bed is free; the return service
+    notify.departed(departed, boarded)  # the migrant: a safe journey, and who will call about their support
     return departed
 
 
