@@ -95,19 +95,22 @@ def deliver(message_id) -> str:
     return outcome_record(message, started, result)
 
 
-def outcome_record(message: Message, started, result: "Sent | Exception") -> str:
+def outcome_record(message: Message, started, result: "Sent | Exception", *, history: list | None = None) -> str:
     """Record what the gateway answered for a claimed message — ``Sent``, or the exception it raised — the one way
     both the Celery workers and a connector process record an attempt. Returns the status it was left in ("" if
-    the message was no longer ours)."""
+    the message was no longer ours). A caller recording a batch in one transaction passes ``history``: the
+    attempt rows are added to it, for one ``bulk_create``, instead of written one by one."""
+    kwargs = {"history": history}
     if isinstance(result, Sent):
-        return _finish(message, started, AttemptOutcome.SENT, provider_ref=result.provider_ref)
+        return _finish(message, started, AttemptOutcome.SENT, provider_ref=result.provider_ref, **kwargs)
     if isinstance(result, PermanentError):
-        return _finish(message, started, AttemptOutcome.DEAD, error=str(result))
+        return _finish(message, started, AttemptOutcome.DEAD, error=str(result), **kwargs)
     if isinstance(result, TemporaryError):
-        return _finish(message, started, AttemptOutcome.RETRY, error=str(result), retry_after=result.retry_after)
+        return _finish(message, started, AttemptOutcome.RETRY, error=str(result), retry_after=result.retry_after,
+                       **kwargs)
     # An unexpected failure of a gateway is retried like a temporary one.
     log.error("gateway %s failed on message %s", message.channel, message.pk, exc_info=result)
-    return _finish(message, started, AttemptOutcome.RETRY, error=f"{type(result).__name__}: {result}")
+    return _finish(message, started, AttemptOutcome.RETRY, error=f"{type(result).__name__}: {result}", **kwargs)
 
 
 def release(message: Message, *, not_before: datetime.datetime) -> bool:
@@ -117,9 +120,9 @@ def release(message: Message, *, not_before: datetime.datetime) -> bool:
         status=S.QUEUED, lease_until=None, attempts=F("attempts") - 1, next_attempt_at=not_before))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # in a connector's batch transaction: no savepoint per message
 def _finish(message: Message, started, outcome: str, *, error: str = "", provider_ref: str = "",
-            retry_after: float | None = None) -> str:
+            retry_after: float | None = None, history: list | None = None) -> str:
     now = timezone.now()
     error = error[:300]
     if outcome == AttemptOutcome.SENT:
@@ -133,8 +136,12 @@ def _finish(message: Message, started, outcome: str, *, error: str = "", provide
     # Only while the message is still ours: a worker whose lease ran out and was overtaken records nothing.
     ours = Message.objects.filter(pk=message.pk, status=S.SENDING, attempts=message.attempts).update(
         lease_until=None, **fields)
-    MessageAttempt.objects.create(message_id=message.pk, number=message.attempts, started_at=started,
-                                  finished_at=now, outcome=outcome, error=error)
+    attempt = MessageAttempt(message_id=message.pk, number=message.attempts, started_at=started, finished_at=now,
+                             outcome=outcome, error=error)
+    if history is None:
+        attempt.save(force_insert=True)
+    else:
+        history.append(attempt)
     return fields["status"] if ours else ""
 
 

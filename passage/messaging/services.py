@@ -1,6 +1,8 @@
 """Writing outbox events and messages — only inside the transaction of the change that causes them — and the
 few things staff and gateways do to a message afterwards (replay a dead one, a delivery receipt)."""
 
+import threading
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -40,25 +42,46 @@ def outbox_write(*, event_type: str, mission_id: int, dedupe_key: str, case_id: 
                                       created_at=now)
 
 
+_handed = threading.local()  # per thread (a connection is per thread): the ids waiting for their commit
+
+
 def _hand_to_worker(message_id, channel: str = "") -> None:
     """After the commit (never for a rolled-back message), a task per message; if the broker is down the sweep
     picks the message up later, so a failure to enqueue loses nothing. A channel its own connector process carries
-    (SMS over SMPP, ``MESSAGING_CONNECTOR_CHANNELS``) gets no task: the connector claims it from the table."""
-    from .tasks import deliver_message
+    (SMS over SMPP, ``MESSAGING_CONNECTOR_CHANNELS``) gets no task: the connector claims it from the table.
 
+    The transaction's messages go to the broker together, when it commits (``_enqueue_handed``): one connection to
+    the broker and one UPDATE of ``enqueued_at`` for a charter's 500 webhooks, not 500 of each."""
     if channel in settings.MESSAGING_CONNECTOR_CHANNELS:
         return
+    if not hasattr(_handed, "ids"):
+        _handed.ids = []
+    _handed.ids.append(message_id)
+    transaction.on_commit(_enqueue_handed)  # the first to run takes them all; the others find none
 
-    def enqueue():
-        try:
-            deliver_message.apply_async(args=[str(message_id)], queue=settings.MESSAGING_QUEUE)
-            Message.objects.filter(pk=message_id).update(enqueued_at=timezone.now())
-        except Exception:  # the broker is down: the row waits for the sweep
-            import logging
 
-            logging.getLogger(__name__).warning("could not enqueue message %s; the sweep will", message_id)
+def _enqueue_handed() -> None:
+    """The messages handed to the workers, to the broker. An id whose savepoint was rolled back may be among them:
+    its task finds no message and does nothing."""
+    import logging
 
-    transaction.on_commit(enqueue)
+    from .tasks import deliver_message
+
+    ids, _handed.ids = getattr(_handed, "ids", []), []
+    if not ids:
+        return
+    sent = []
+    try:
+        with deliver_message.app.producer_or_acquire() as producer:
+            for message_id in ids:
+                deliver_message.apply_async(args=[str(message_id)], queue=settings.MESSAGING_QUEUE,
+                                            producer=producer)
+                sent.append(message_id)
+    except Exception:  # the broker is down: the rows wait for the sweep
+        logging.getLogger(__name__).warning("could not enqueue %d of %d messages; the sweep will",
+                                            len(ids) - len(sent), len(ids))
+    if sent:
+        Message.objects.filter(pk__in=sent).update(enqueued_at=timezone.now())
 
 
 def message_queue(*, channel: str, recipient: str, kind: str, mission_id: int, body: str = "", language: str = "",
@@ -107,19 +130,38 @@ def message_replay(*, actor, message: Message) -> Message:
     return locked
 
 
-@transaction.atomic
 def receipt_record(*, channel: str, provider_ref: str, delivered: bool, error: str = "") -> Message | None:
     """A delivery receipt from the gateway: a sent message becomes delivered, or failed with the reason. A receipt
     for a message we do not know (or no longer sent) changes nothing."""
-    message = Message.objects.select_for_update().filter(channel=channel, provider_ref=provider_ref).first()
-    if message is None or message.status != S.SENT:
-        return None
-    if delivered:
-        message.status, message.delivered_at = S.DELIVERED, timezone.now()
-    else:
-        message.status, message.last_error = S.FAILED, (error or "")[:300]
-    message.save(update_fields=["status", "delivered_at", "last_error"])
-    return message
+    return receipts_record(channel=channel, receipts=[(provider_ref, delivered, error)]).get(provider_ref)
+
+
+@transaction.atomic
+def receipts_record(*, channel: str, receipts: list[tuple[str, bool, str]]) -> dict[str, Message]:
+    """Delivery receipts — (provider_ref, delivered, error) — applied in one transaction: two queries and an
+    UPDATE per outcome whatever their number (an SMSC sends one per part, hundreds a second under a backlog).
+    The first receipt of a message decides; the others, and those of messages we do not know or that are no
+    longer "sent", change nothing. Returns the messages changed, by provider_ref."""
+    refs = list(dict.fromkeys(ref for ref, _delivered, _error in receipts if ref))
+    if not refs:
+        return {}
+    found = {m.provider_ref: m for m in Message.objects.select_for_update().filter(
+        channel=channel, provider_ref__in=refs, status=S.SENT)}
+    now, changed, outcomes = timezone.now(), {}, {}
+    for ref, delivered, error in receipts:
+        message = found.get(ref)
+        if message is None or ref in changed:
+            continue
+        if delivered:
+            message.status, message.delivered_at = S.DELIVERED, now
+        else:
+            message.status, message.last_error = S.FAILED, (error or "")[:300]
+        changed[ref] = message
+        outcomes.setdefault((message.status, message.last_error), []).append(message.pk)
+    for (status, error), ids in outcomes.items():
+        fields = {"delivered_at": now} if status == S.DELIVERED else {"last_error": error}
+        Message.objects.filter(pk__in=ids, status=S.SENT).update(status=status, **fields)
+    return changed
 
 
 def _require_template_edit(actor) -> None:

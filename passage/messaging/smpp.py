@@ -15,7 +15,7 @@ channel.
 - **Encoding** (``messaging.encoding``): GSM-7 or UCS-2, a long text in concatenated parts with a user data
   header (esm_class UDHI), all parts submitted before the message counts as sent.
 - **Receipts**: registered_delivery is asked for every part; a deliver_sm receipt (the receipted_message_id /
-  message_state TLVs, or the standard ``id:… stat:…`` text) becomes ``services.receipt_record``. The SMSC's
+  message_state TLVs, or the standard ``id:… stat:…`` text) becomes ``services.receipts_record`` (those that came in, together). The SMSC's
   message_id of the first part is the message's ``provider_ref``; that part's receipt stands for the message.
   Receipts are applied between batches, after the submits are recorded, so one that overtakes its
   submit_sm_resp still finds its message.
@@ -44,8 +44,8 @@ from django.utils import timezone
 from . import delivery, encoding
 from .enums import Channel
 from .gateways import Gateway, PermanentError, Sent, TemporaryError
-from .models import Message
-from .services import receipt_record
+from .models import Message, MessageAttempt
+from .services import receipts_record
 
 log = logging.getLogger(__name__)
 
@@ -420,6 +420,7 @@ class Connector:
                 self._database_away(exc, link=link)
 
     def _record_each(self, ways: list[_Pending]) -> None:
+        history: list = []
         for way in ways:
             if way.error is not None:
                 result = way.error
@@ -427,7 +428,8 @@ class Connector:
                 result = Sent(provider_ref=way.ids[1])
             else:  # stopped part-way (cannot happen without an error; kept safe)
                 result = TemporaryError("not every part was submitted")
-            delivery.outcome_record(way.message, way.started, result)
+            delivery.outcome_record(way.message, way.started, result, history=history)
+        MessageAttempt.objects.bulk_create(history)
 
     def _give_back(self, unsent: list[Message]) -> None:
         not_before = timezone.now() + datetime.timedelta(seconds=max(self._pause_until - time.monotonic(), 0))
@@ -435,13 +437,15 @@ class Connector:
             delivery.release(message, not_before=not_before)
 
     def _apply_receipts(self) -> None:
-        """Each receipt leaves the list once recorded: with the database away, the rest wait for the next try."""
-        while self.receipts:
-            receipt = self.receipts[0]
-            if receipt_record(channel=CHANNEL, provider_ref=receipt.provider_ref, delivered=receipt.delivered,
-                              error=receipt.error) is None:
-                log.info("receipt for an unknown or not sent SMS (%s)", receipt.provider_ref)
-            self.receipts.pop(0)
+        """The receipts that came in, recorded together (one transaction); they leave the list only once recorded:
+        with the database away they wait for the next try."""
+        if not self.receipts:
+            return
+        taken = self.receipts[:1000]
+        changed = receipts_record(channel=CHANNEL, receipts=[(r.provider_ref, r.delivered, r.error) for r in taken])
+        if len(changed) < len(taken):
+            log.debug("%d receipts for later parts or unknown SMS", len(taken) - len(changed))
+        del self.receipts[:len(taken)]
 
 
 class SmppGateway(Gateway):

@@ -12,7 +12,9 @@ SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
+    # Tests close every connection at once; the outbox benchmark's workers keep theirs as production does.
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"],
+                                                  conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))}
 else:
     DATABASES = {
         "default": {
@@ -59,6 +61,8 @@ if os.environ.get("PASSAGE_TEST_SMSC_PORT"):
     SMPP_PORT = int(os.environ["PASSAGE_TEST_SMSC_PORT"])
     SMPP_SYSTEM_ID, SMPP_PASSWORD = "passage", "secret"
     SMPP_RATE = float(os.environ.get("PASSAGE_TEST_SMPP_RATE", "200"))
+    SMPP_WINDOW = int(os.environ.get("PASSAGE_TEST_SMPP_WINDOW", "10"))
+    SMPP_BATCH = int(os.environ.get("PASSAGE_TEST_SMPP_BATCH", "50"))
     SMPP_POLL_SECONDS = 0.05
     SMPP_RESPONSE_TIMEOUT_SECONDS = 2.0
     SMPP_RECONNECT_SECONDS = (0.1, 0.5)

@@ -11,6 +11,7 @@ import base64
 import email.utils
 import hashlib
 import hmac
+import os
 import secrets as _secrets
 import time
 
@@ -81,6 +82,20 @@ def _disable(endpoint, reason: str) -> None:
                                f"enable it again in the partner administration.")
 
 
+_clients: dict[int, httpx.Client] = {}
+
+
+def _client() -> httpx.Client:
+    """This process's HTTP client: its connections kept alive to each partner, its TLS set-up made once (a new
+    client per webhook cost more than the request). One per process: a worker forked from another gets its own."""
+    pid = os.getpid()
+    if pid not in _clients:
+        _clients.clear()
+        _clients[pid] = httpx.Client(follow_redirects=False,
+                                     limits=httpx.Limits(max_connections=20, max_keepalive_connections=10))
+    return _clients[pid]
+
+
 class HttpWebhookGateway(Gateway):
     channel = "webhook"
 
@@ -100,8 +115,7 @@ class HttpWebhookGateway(Gateway):
                    "user-agent": "Passage-Webhooks/1"}
         timeout = httpx.Timeout(settings.WEBHOOK_TIMEOUT_SECONDS, connect=settings.WEBHOOK_CONNECT_TIMEOUT_SECONDS)
         try:
-            answer = httpx.post(endpoint.url, content=message.body.encode(), headers=headers, timeout=timeout,
-                                follow_redirects=False)
+            answer = _client().post(endpoint.url, content=message.body.encode(), headers=headers, timeout=timeout)
         except httpx.TimeoutException:
             raise TemporaryError(f"no answer within {settings.WEBHOOK_TIMEOUT_SECONDS:g} s") from None
         except httpx.HTTPError as exc:

@@ -57,6 +57,7 @@ class Smsc:
         self.answers: list[int] = []
         self.receipts: str | None = None
         self.binds = 0
+        self.receipt_errors = 0  # receipts the ESME did not take (no deliver_sm_resp in time, an error status)
         self._sessions: dict = {}
         self._server = None
         self._serving = None
@@ -132,9 +133,12 @@ class Smsc:
         err = "000" if stat == "DELIVRD" else "001"
         text = (f"id:{message_id} sub:001 dlvrd:{'001' if state == 2 else '000'} submit date:2612011000 "
                 f"done date:2612011001 stat:{stat} err:{err} text:").encode()
-        await esme.deliver_sm(event.source_addr, text, source_addr=event.destination_addr, esm_class=0x04,
-                              tlvs=[smpp34.Tlv(smpp34.TLV_RECEIPTED_MESSAGE_ID, message_id.encode() + b"\x00"),
-                                    smpp34.Tlv(smpp34.TLV_MESSAGE_STATE, bytes([state]))])
+        try:
+            await esme.deliver_sm(event.source_addr, text, source_addr=event.destination_addr, esm_class=0x04,
+                                  tlvs=[smpp34.Tlv(smpp34.TLV_RECEIPTED_MESSAGE_ID, message_id.encode() + b"\x00"),
+                                        smpp34.Tlv(smpp34.TLV_MESSAGE_STATE, bytes([state]))])
+        except Exception:  # a real SMSC would try the receipt again later; this one counts it
+            self.receipt_errors += 1
 
     # -- what the handsets got -------------------------------------------------------------------------------
     def accepted(self) -> list[Submit]:

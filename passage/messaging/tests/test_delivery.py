@@ -222,3 +222,23 @@ def test_the_sweep_leaves_a_message_whose_task_is_on_its_way_then_hands_it_over_
     Message.objects.filter(pk=message.pk).update(enqueued_at=timezone.now() - datetime.timedelta(seconds=61))
     assert delivery.sweep() == 1  # the task was lost: handed over again (and sent, eager in the tests)
     assert Message.objects.get().status == S.SENT
+
+
+def test_a_transactions_messages_go_to_the_broker_together_once_it_commits(mission, django_capture_on_commit_callbacks):
+    def email(n):
+        return message_queue(channel="email", recipient=f"coa{n}@example.org", kind="x", mission_id=mission.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            kept = [email(1), email(2)]
+            with pytest.raises(ZeroDivisionError), transaction.atomic():  # a savepoint rolled back: its message too
+                email(3)
+                1 / 0  # noqa: B018
+            kept.append(email(4))
+            assert ScriptedGateway.sent == []  # nothing before the commit
+    assert sorted(ScriptedGateway.sent) == sorted(m.pk for m in kept)
+    assert Message.objects.filter(enqueued_at__isnull=False).count() == 3 and Message.objects.count() == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            later = email(5)
+    assert ScriptedGateway.sent[3:] == [later.pk]  # the next transaction hands over only its own
