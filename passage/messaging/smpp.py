@@ -16,9 +16,11 @@ channel.
   header (esm_class UDHI), all parts submitted before the message counts as sent.
 - **Receipts**: registered_delivery is asked for every part; a deliver_sm receipt (the receipted_message_id /
   message_state TLVs, or the standard ``id:… stat:…`` text) becomes ``services.receipts_record`` (those that came in, together). The SMSC's
-  message_id of the first part is the message's ``provider_ref``; that part's receipt stands for the message.
-  Receipts are applied between batches, after the submits are recorded, so one that overtakes its
-  submit_sm_resp still finds its message.
+  message_id of the first part is the message's ``provider_ref``. A long message is delivered once every part's
+  receipt says so, and failed as soon as one part's says it failed (the connector remembers, in memory, which
+  part ids make up each long message it sent — up to ``PARTS_REMEMBERED``; after a restart the first part's
+  receipt stands for the message again). Receipts are applied between batches, after the submits are recorded,
+  so one that overtakes its submit_sm_resp still finds its message.
 - **The database away** (restarting, unreachable): the bind stays — no churn at the SMSC — and the connector tries
   again a moment later; what the SMSC took is recorded once the database is back (tried for half a lease), the
   receipts wait in memory.
@@ -33,6 +35,7 @@ import re
 import select
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import smpplib.client
@@ -64,6 +67,9 @@ DELIVERED_STATES = {2: "DELIVRD"}
 FAILED_STATES = {3: "EXPIRED", 4: "DELETED", 5: "UNDELIV", 8: "REJECTD"}
 _RECEIPT_TEXT = re.compile(r"id:(?P<id>\S+).*?stat:(?P<stat>\w+)(?:.*?err:(?P<err>\w+))?", re.S | re.I)
 _E164 = re.compile(r"^\+?[1-9]\d{6,14}$")
+
+
+PARTS_REMEMBERED = 100_000  # part ids of long messages kept to read their receipts: hours of traffic
 
 
 class LinkLost(Exception):
@@ -157,6 +163,9 @@ class Connector:
         self.stop = stop or threading.Event()
         self.client = None
         self.receipts: list[Receipt] = []
+        self._part_of: OrderedDict[str, str] = OrderedDict()  # a long message's part id → its first part's id
+        self._parts_left: dict[str, set[str]] = {}  # first part's id → the parts whose delivery is still to come
+        self._outcomes: list[tuple[str, bool, str]] = []  # message receipts waiting to be recorded
         self.binds = 0
         self._next_send = 0.0
         self._pause_until = 0.0
@@ -184,7 +193,7 @@ class Connector:
         try:
             self._apply_receipts()
         except DatabaseError as exc:
-            log.warning("stopping with %d receipts not recorded: %s", len(self.receipts), exc)
+            log.warning("stopping with %d receipts not recorded: %s", len(self._outcomes), exc)
 
     def _connect(self) -> None:
         client = smpplib.client.Client(self.config.host, self.config.port, timeout=self.config.response_timeout,
@@ -426,6 +435,8 @@ class Connector:
                 result = way.error
             elif len(way.ids) == way.total:
                 result = Sent(provider_ref=way.ids[1])
+                if way.total > 1:
+                    self._remember_parts(way.ids)
             else:  # stopped part-way (cannot happen without an error; kept safe)
                 result = TemporaryError("not every part was submitted")
             delivery.outcome_record(way.message, way.started, result, history=history)
@@ -436,16 +447,43 @@ class Connector:
         for message in unsent:
             delivery.release(message, not_before=not_before)
 
+    def _remember_parts(self, ids: dict) -> None:
+        first = ids[1]
+        self._parts_left[first] = set(ids.values())
+        for part in ids.values():
+            self._part_of[part] = first
+        while len(self._part_of) > PARTS_REMEMBERED:
+            self._parts_left.pop(self._part_of.popitem(last=False)[1], None)
+
+    def _message_receipts(self, receipts: list[Receipt]) -> list[tuple[str, bool, str]]:
+        """Part receipts → message receipts: a part failed, the message failed; delivered once its last part is.
+        A part not remembered (a short message, or sent before a restart) stands for its message."""
+        outcomes = []
+        for receipt in receipts:
+            first = self._part_of.get(receipt.provider_ref, receipt.provider_ref)
+            left = self._parts_left.get(first)
+            if left is not None:
+                if receipt.delivered:
+                    left.discard(receipt.provider_ref)
+                    if left:
+                        continue  # more parts to come
+                self._parts_left.pop(first, None)
+            outcomes.append((first, receipt.delivered, receipt.error))
+        return outcomes
+
     def _apply_receipts(self) -> None:
-        """The receipts that came in, recorded together (one transaction); they leave the list only once recorded:
-        with the database away they wait for the next try."""
-        if not self.receipts:
+        """The receipts that came in, as message outcomes, recorded together (one transaction); they leave the
+        list only once recorded: with the database away they wait for the next try."""
+        if self.receipts:
+            self._outcomes += self._message_receipts(self.receipts)
+            self.receipts = []
+        if not self._outcomes:
             return
-        taken = self.receipts[:1000]
-        changed = receipts_record(channel=CHANNEL, receipts=[(r.provider_ref, r.delivered, r.error) for r in taken])
+        taken = self._outcomes[:1000]
+        changed = receipts_record(channel=CHANNEL, receipts=taken)
         if len(changed) < len(taken):
-            log.debug("%d receipts for later parts or unknown SMS", len(taken) - len(changed))
-        del self.receipts[:len(taken)]
+            log.debug("%d receipts for unknown or no longer sent SMS", len(taken) - len(changed))
+        del self._outcomes[:len(taken)]
 
 
 class SmppGateway(Gateway):

@@ -48,8 +48,9 @@ class Submit:
 
 
 class Smsc:
-    """``answers``: statuses for the next submit_sm, in order (then ESME_ROK). ``receipts``: None (none), or the
-    stat word pushed for every accepted part ("DELIVRD", "UNDELIV", ...)."""
+    """``answers``: statuses for the next submit_sm, in order (then ESME_ROK). ``receipts``: None (none), the
+    stat word pushed for every accepted part ("DELIVRD", "UNDELIV", ...), or a function of the ``Submit`` giving
+    the stat word for that part (None: no receipt for it)."""
 
     def __init__(self, port: int | None = None):
         self.port = port or free_port()
@@ -123,10 +124,11 @@ class Smsc:
             event.reject(answer)
             return
         event.accept(message_id)
-        if self.receipts and event.registered_delivery & 0x01:
+        stat = self.receipts(self.submits[-1]) if callable(self.receipts) else self.receipts
+        if stat and event.registered_delivery & 0x01:
             esme = self._sessions.get(event.session_id)
             if esme is not None:
-                asyncio.ensure_future(self._receipt(esme, event, message_id, self.receipts))
+                asyncio.ensure_future(self._receipt(esme, event, message_id, stat))
 
     async def _receipt(self, esme, event, message_id: str, stat: str):
         state = {"DELIVRD": 2, "EXPIRED": 3, "DELETED": 4, "UNDELIV": 5, "ACCEPTD": 6, "REJECTD": 8}[stat]

@@ -176,6 +176,27 @@ def test_a_delivery_receipt_makes_the_message_delivered_or_failed_with_the_reaso
         assert (message.delivered_at is not None) == (status == S.DELIVERED)
 
 
+def test_a_long_message_is_delivered_once_every_part_is_and_failed_when_one_part_fails(mission, smsc, connector):
+    def stat(submit):
+        if submit.udh is None:
+            return "DELIVRD"
+        number = submit.udh[2]
+        if submit.destination.endswith("1"):  # the first long message: its third part never confirmed
+            return None if number == 3 else "DELIVRD"
+        return "UNDELIV" if number == 2 else "DELIVRD"  # the second: its middle part undeliverable
+
+    smsc.receipts = stat
+    waiting, failing, short = queue(mission, [ARABIC, ARABIC, "Reminder: your flight leaves tomorrow at 10:00."])
+    connector()
+    wait_for(lambda: Message.objects.get(pk=short.pk).status == S.DELIVERED, what="the short one delivered")
+    wait_for(lambda: Message.objects.get(pk=failing.pk).status == S.FAILED, what="the second failed")
+    assert Message.objects.get(pk=failing.pk).last_error == "UNDELIV (err:001)"
+    assert len(smsc.accepted()) == 7  # 3 + 3 + 1 parts, every receipt pushed and answered
+    time.sleep(0.3)  # the loop has applied what came in
+    waiting = Message.objects.get(pk=waiting.pk)
+    assert (waiting.status, waiting.delivered_at) == (S.SENT, None)  # two of three parts are not the message
+
+
 def test_throttling_answers_are_retried_later_and_nothing_is_lost(mission, smsc, connector):
     smsc.answers = [smpp34.ESME_RTHROTTLED, smpp34.ESME_RMSGQFUL, smpp34.ESME_RTHROTTLED]
     messages = queue(mission, [f"Appointment {i} on 9 Dec at 14:00" for i in range(5)])
