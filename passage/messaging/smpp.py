@@ -4,6 +4,9 @@ claims due ``sms`` messages itself in batches (``delivery.claim_due``), submits 
 through ``delivery.outcome_record`` — the same states, attempts, history, dead letter and replay as every
 channel.
 
+- **TLS** (``SMPP_TLS``, on in production unless the link is protected otherwise): the SMSC's certificate and host
+  name are checked (``SMPP_TLS_CA_FILE`` for an authority of its own); a link that fails the check never binds —
+  no fall-back to clear text.
 - **One bind, kept alive**: ``enquire_link`` every ``SMPP_ENQUIRE_LINK_SECONDS``; the SMSC's own enquire_link
   answered. An answer that does not come within ``SMPP_RESPONSE_TIMEOUT_SECONDS``, a closed socket or an unbind
   from the SMSC: the link is dead; the connector reconnects and rebinds with a doubling back-off
@@ -33,12 +36,15 @@ import datetime
 import logging
 import re
 import select
+import socket
+import ssl
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import smpplib.client
+import smpplib.exceptions
 import smpplib.smpp
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, transaction
@@ -70,6 +76,23 @@ _E164 = re.compile(r"^\+?[1-9]\d{6,14}$")
 
 
 PARTS_REMEMBERED = 100_000  # part ids of long messages kept to read their receipts: hours of traffic
+
+
+class _Client(smpplib.client.Client):
+    """smpplib's client, its TLS socket told the host name to check the certificate against."""
+
+    def _create_socket(self):
+        raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        raw.settimeout(self.timeout)
+        return self._ssl_context.wrap_socket(raw, server_hostname=self.host) if self._ssl_context else raw
+
+    def connect(self):
+        try:
+            super().connect()
+        except smpplib.exceptions.ConnectionError as exc:  # smpplib says "Connection refused" for every failure
+            if isinstance(exc.__context__, ssl.SSLError):
+                raise smpplib.exceptions.ConnectionError(f"TLS refused: {exc.__context__}") from exc.__context__
+            raise
 
 
 class LinkLost(Exception):
@@ -123,6 +146,8 @@ class Config:
     password: str
     system_type: str = ""
     source_addr: str = "IOM"
+    tls: bool = False
+    tls_ca_file: str = ""
     rate: float = 20.0
     window: int = 10
     batch: int = 50
@@ -136,7 +161,8 @@ class Config:
     def from_settings(cls) -> "Config":
         s = settings
         return cls(host=s.SMPP_HOST, port=int(s.SMPP_PORT), system_id=s.SMPP_SYSTEM_ID, password=s.SMPP_PASSWORD,
-                   system_type=s.SMPP_SYSTEM_TYPE, source_addr=s.SMPP_SOURCE_ADDR, rate=float(s.SMPP_RATE),
+                   system_type=s.SMPP_SYSTEM_TYPE, source_addr=s.SMPP_SOURCE_ADDR, tls=bool(s.SMPP_TLS),
+                   tls_ca_file=s.SMPP_TLS_CA_FILE, rate=float(s.SMPP_RATE),
                    window=int(s.SMPP_WINDOW), batch=int(s.SMPP_BATCH), poll_seconds=float(s.SMPP_POLL_SECONDS),
                    enquire_link_seconds=float(s.SMPP_ENQUIRE_LINK_SECONDS),
                    response_timeout=float(s.SMPP_RESPONSE_TIMEOUT_SECONDS),
@@ -196,8 +222,11 @@ class Connector:
             log.warning("stopping with %d receipts not recorded: %s", len(self._outcomes), exc)
 
     def _connect(self) -> None:
-        client = smpplib.client.Client(self.config.host, self.config.port, timeout=self.config.response_timeout,
-                                       allow_unknown_opt_params=True)
+        context = None
+        if self.config.tls:  # the certificate checked against the system's authorities (or the one given), and the host
+            context = ssl.create_default_context(cafile=self.config.tls_ca_file or None)
+        client = _Client(self.config.host, self.config.port, timeout=self.config.response_timeout,
+                         allow_unknown_opt_params=True, ssl_context=context)
         self.client = client
         client.connect()
         client.bind_transceiver(system_id=self.config.system_id, password=self.config.password,
@@ -342,7 +371,10 @@ class Connector:
         deadline = time.monotonic() + max(seconds, 0)
         while True:
             left = deadline - time.monotonic()
-            readable, _, _ = select.select([self.client._socket], [], [], max(left, 0))
+            sock = self.client._socket
+            # TLS: what was already decrypted waits in the socket's buffer, where select cannot see it.
+            buffered = isinstance(sock, ssl.SSLSocket) and sock.pending()
+            readable = buffered or select.select([sock], [], [], max(left, 0))[0]
             if not readable:
                 return
             answered = self._handle(self.client.read_pdu(), pending)

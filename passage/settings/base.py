@@ -206,6 +206,8 @@ SMPP_PORT = 2775
 SMPP_SYSTEM_ID = ""
 SMPP_PASSWORD = ""
 SMPP_SYSTEM_TYPE = ""
+SMPP_TLS = False  # production: on unless SMPP_TLS=false (an SMSC reached only through a VPN)
+SMPP_TLS_CA_FILE = ""  # the SMSC's certificate authority, if not one the system trusts
 SMPP_SOURCE_ADDR = "IOM"  # the sender the migrant sees: alphanumeric (up to 11 characters) or a number
 SMPP_RATE = 20.0  # at most this many submit_sm per second (each part of a long message counts)
 SMPP_WINDOW = 10  # submit_sm sent before their answers come back

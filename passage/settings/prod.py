@@ -6,6 +6,7 @@ Optional: CSRF_TRUSTED_ORIGINS, MEDIA_ROOT, STATIC_ROOT, SECURE_HSTS_SECONDS; SM
 variables (docs/deploy.md).
 """
 
+import os
 import re
 
 import dj_database_url
@@ -70,6 +71,12 @@ if SMS_GATEWAY == "smpp":
     SMPP_SYSTEM_ID = env_str("SMPP_SYSTEM_ID")
     SMPP_PASSWORD = env_str("SMPP_PASSWORD")
     SMPP_SYSTEM_TYPE = env_str("SMPP_SYSTEM_TYPE", "")
+    # The texts and numbers cross the network to the SMSC: over TLS, with the certificate and host name checked,
+    # unless the operator says the link is protected otherwise.
+    SMPP_TLS = env_bool("SMPP_TLS", True)
+    SMPP_TLS_CA_FILE = env_str("SMPP_TLS_CA_FILE", "")
+    if SMPP_TLS_CA_FILE and not os.path.isfile(SMPP_TLS_CA_FILE):
+        raise ImproperlyConfigured(f"Environment variable SMPP_TLS_CA_FILE names no file: {SMPP_TLS_CA_FILE!r}.")
     SMPP_SOURCE_ADDR = env_str("SMPP_SOURCE_ADDR", SMPP_SOURCE_ADDR)  # noqa: F405
     SMPP_RATE = env_float("SMPP_RATE", SMPP_RATE)  # noqa: F405
     SMPP_WINDOW = env_int("SMPP_WINDOW", SMPP_WINDOW)  # noqa: F405

@@ -84,3 +84,20 @@ def test_smpp_settings_fail_loudly():
     assert sender.returncode != 0 and "SMPP_SOURCE_ADDR must be up to 11 letters" in sender.stderr
     gateway = run_manage("check", env_overrides={"SMS_GATEWAY": "pigeon"})
     assert gateway.returncode != 0 and "SMS_GATEWAY must be console or smpp, not 'pigeon'" in gateway.stderr
+
+
+def test_smpp_goes_over_tls_unless_the_operator_says_the_link_is_protected_otherwise(tmp_path):
+    code = "from django.conf import settings as s; print(s.SMPP_TLS, repr(s.SMPP_TLS_CA_FILE))"
+    default = run_manage("shell", "-c", code, env_overrides=SMPP_ENV)
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.split("\n")[-2] == "True ''"
+    ca = tmp_path / "smsc-ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    own = run_manage("shell", "-c", code, env_overrides={**SMPP_ENV, "SMPP_TLS_CA_FILE": str(ca)})
+    assert own.stdout.split("\n")[-2] == f"True '{ca}'"
+    vpn = run_manage("shell", "-c", code, env_overrides={**SMPP_ENV, "SMPP_TLS": "false"})
+    assert vpn.stdout.split("\n")[-2] == "False ''"
+    unsure = run_manage("check", env_overrides={**SMPP_ENV, "SMPP_TLS": "perhaps"})
+    assert unsure.returncode != 0 and "SMPP_TLS must be true or false, not 'perhaps'" in unsure.stderr
+    nowhere = run_manage("check", env_overrides={**SMPP_ENV, "SMPP_TLS_CA_FILE": str(tmp_path / "none.pem")})
+    assert nowhere.returncode != 0 and "SMPP_TLS_CA_FILE names no file" in nowhere.stderr

@@ -4,6 +4,7 @@ scripts), pushes delivery receipts back over the bind, and can go down and come 
 
 import asyncio
 import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -246,3 +247,51 @@ class Link:
 
     def close(self) -> None:
         self.cut()
+
+
+class TlsFront:
+    """TLS in front of the SMSC (which speaks clear text), as an SMSC offering SMPP over TLS does: on its own
+    port, with ``cert`` (a ``trustme`` certificate); each connection's bytes relayed to the SMSC. One asyncio loop
+    in a thread (an SSL socket must not be read and written from two threads)."""
+
+    def __init__(self, target_port: int, cert):
+        self.target_port = target_port
+        self.port = free_port()
+        self.connections = 0
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        cert.configure_cert(context)
+        self._loop = asyncio.new_event_loop()
+        threading.Thread(target=self._loop.run_forever, daemon=True).start()
+        self._server = asyncio.run_coroutine_threadsafe(
+            asyncio.start_server(self._relay, "127.0.0.1", self.port, ssl=context), self._loop).result(10)
+
+    async def _relay(self, reader, writer):
+        self.connections += 1
+        try:
+            far_reader, far_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            writer.close()
+            return
+
+        async def pipe(source, sink):
+            try:
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            except (OSError, ConnectionError):
+                pass
+            finally:
+                sink.close()
+
+        await asyncio.gather(pipe(reader, far_writer), pipe(far_reader, writer))
+
+    def close(self) -> None:
+        async def stop():
+            self._server.close()
+            relays = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in relays:
+                task.cancel()
+            await asyncio.gather(*relays, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(stop(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)

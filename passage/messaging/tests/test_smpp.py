@@ -23,7 +23,7 @@ from passage.messaging.enums import MessageStatus as S
 from passage.messaging.models import Message, MessageAttempt
 from passage.messaging.services import message_queue
 
-from .smsc import Link, Smsc
+from .smsc import Link, Smsc, TlsFront
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -195,6 +195,57 @@ def test_a_long_message_is_delivered_once_every_part_is_and_failed_when_one_part
     time.sleep(0.3)  # the loop has applied what came in
     waiting = Message.objects.get(pk=waiting.pk)
     assert (waiting.status, waiting.delivered_at) == (S.SENT, None)  # two of three parts are not the message
+
+
+@pytest.fixture
+def smsc_ca(tmp_path):
+    """The SMSC's certificate authority, and the file the connector is told to trust."""
+    import trustme
+
+    ca = trustme.CA()
+    path = tmp_path / "smsc-ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return ca, str(path)
+
+
+def test_over_tls_the_connector_checks_the_smscs_certificate_and_sends(mission, smsc, smsc_ca, smpp_settings,
+                                                                      connector):
+    ca, ca_file = smsc_ca
+    front = TlsFront(smsc.port, ca.issue_cert("localhost"))
+    smpp_settings.SMPP_HOST, smpp_settings.SMPP_PORT = "localhost", front.port
+    smpp_settings.SMPP_TLS, smpp_settings.SMPP_TLS_CA_FILE = True, ca_file
+    try:
+        [message] = queue(mission, [ARABIC])
+        connector()
+        wait_for(lambda: statuses() == {S.SENT}, what="sent over TLS")
+        assert smsc.texts() == [("31612000001", ARABIC)] and front.connections == 1
+    finally:
+        front.close()
+
+
+@pytest.mark.parametrize("wrong", ["an authority the connector does not trust", "a certificate for another host"])
+def test_an_smsc_whose_certificate_fails_the_check_is_never_bound_and_nothing_leaves(mission, smsc, smsc_ca,
+                                                                                    smpp_settings, connector, wrong,
+                                                                                    caplog):
+    import trustme
+
+    ca, ca_file = smsc_ca
+    cert = trustme.CA().issue_cert("localhost") if wrong.startswith("an authority") else ca.issue_cert(
+        "smsc.example.net")
+    front = TlsFront(smsc.port, cert)
+    smpp_settings.SMPP_HOST, smpp_settings.SMPP_PORT = "localhost", front.port
+    smpp_settings.SMPP_TLS, smpp_settings.SMPP_TLS_CA_FILE = True, ca_file
+    try:
+        [message] = queue(mission, ["Reminder: your flight leaves tomorrow at 10:00."])
+        worker = connector()
+        refusals = lambda: [r for r in caplog.records if "TLS refused" in r.getMessage()]  # noqa: E731
+        wait_for(lambda: len(refusals()) >= 2, what="the connector trying again")  # refused, tried again later
+        assert "certificate verify failed" in refusals()[0].getMessage()
+        assert worker.binds == 0 and front.connections == 0 and smsc.binds == 0 and smsc.submits == []
+        message.refresh_from_db()
+        assert (message.status, message.attempts) == (S.QUEUED, 0)  # waits in the outbox, no clear-text fall-back
+    finally:
+        front.close()
 
 
 def test_throttling_answers_are_retried_later_and_nothing_is_lost(mission, smsc, connector):
