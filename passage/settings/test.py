@@ -14,7 +14,8 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 if os.environ.get("DATABASE_URL"):
     # Tests close every connection at once; the outbox benchmark's workers keep theirs as production does.
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"],
-                                                  conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))}
+                                                  conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+                                                  conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -49,6 +50,10 @@ if os.environ.get("PASSAGE_TEST_WORKER"):
     DATABASES["default"]["NAME"] = os.environ["PASSAGE_TEST_DATABASE"]
     CELERY_TASK_DEFAULT_QUEUE = MESSAGING_QUEUE = os.environ["PASSAGE_TEST_QUEUE"]  # its own: no other run takes them
     MESSAGING_SWEEP_SECONDS = 1
+    # A fault test may shorten how long a claimed message is held and a handed-over one left to its task.
+    MESSAGING_LEASE_SECONDS = int(os.environ.get("PASSAGE_TEST_LEASE_SECONDS", MESSAGING_LEASE_SECONDS))  # noqa: F405
+    MESSAGING_SWEEP_GRACE_SECONDS = int(os.environ.get("PASSAGE_TEST_SWEEP_GRACE_SECONDS",
+                                                       MESSAGING_SWEEP_GRACE_SECONDS))  # noqa: F405
     CELERY_BEAT_SCHEDULE = {"outbox-sweep": {"task": "messaging.sweep", "schedule": 1.0}}  # noqa: F405
 
 # A real SMPP connector process started by a test (passage/messaging/tests/test_smpp.py) works on the test's

@@ -5,7 +5,9 @@ A producer commits messages as fast as it can (each ``message_queue`` in its own
 them through the console gateway (SMS). Midway the PostgreSQL server is restarted. Afterwards every acknowledged message
 must end ``sent``; commits refused while the server was down were never acknowledged and are only counted.
 
-Run through ``make soak`` (it restarts this machine's PostgreSQL: never while other work uses it).
+Run through ``make soak`` (it restarts this machine's PostgreSQL: never while other work uses it). The suite runs it
+against a PostgreSQL server of its own, crashed and restarted (passage/messaging/tests/test_db_restart.py):
+``SOAK_DATABASE_URL`` names the server and ``SOAK_RESTART`` the command that restarts it.
 """
 
 import os
@@ -17,14 +19,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-DB = os.environ.get("SOAK_DATABASE", "passage_soak")
+URL = os.environ.get("SOAK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/passage_soak")
+DB = URL.rsplit("/", 1)[1]
+RESTART = os.environ.get("SOAK_RESTART", "")
 BROKER = os.environ.get("SOAK_BROKER", "amqp://guest:guest@127.0.0.1:5672//")
 SECONDS = float(os.environ.get("SOAK_SECONDS", "40"))
 RATE = float(os.environ.get("SOAK_RATE", "40"))  # messages a second the producer commits: the "load"
 QUEUE = f"passage-soak-{uuid.uuid4().hex[:8]}"
 os.environ.update({"DJANGO_SETTINGS_MODULE": "passage.settings.test", "PASSAGE_TEST_WORKER": "1",
-                   "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "CELERY_BROKER_URL": BROKER,
-                   "PASSAGE_TEST_QUEUE": QUEUE, "PASSAGE_TEST_DATABASE": DB})
+                   "DATABASE_URL": URL, "CELERY_BROKER_URL": BROKER, "PASSAGE_TEST_QUEUE": QUEUE,
+                   "PASSAGE_TEST_DATABASE": DB,
+                   # the worker keeps its connection, as production does: it must notice the restart and reconnect
+                   "DB_CONN_MAX_AGE": "60"})
 
 import django  # noqa: E402
 
@@ -40,6 +46,9 @@ from passage.messaging.services import message_queue  # noqa: E402
 
 
 def restart_postgres() -> None:
+    if RESTART:
+        subprocess.run(RESTART, shell=True, check=True, stdout=subprocess.DEVNULL)
+        return
     version = sorted(os.listdir("/etc/postgresql"))[0]
     subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True)
 
@@ -47,7 +56,7 @@ def restart_postgres() -> None:
 def main() -> int:
     import psycopg
 
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+    with psycopg.connect(URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB]).fetchone():
             admin.execute(f'CREATE DATABASE "{DB}"')
     call_command("migrate", verbosity=0)
@@ -55,7 +64,7 @@ def main() -> int:
     Message.objects.filter(mission=mission).delete()
     log = open(ROOT / "var" / "soak-worker.log", "w") if (ROOT / "var").exists() else subprocess.DEVNULL
     worker = subprocess.Popen([str(Path(sys.executable).with_name("celery")), "-A", "passage", "worker", "-B",
-                               "-s", "/tmp/passage-soak-beat", "--pool=solo", "-Q", QUEUE, "--loglevel=warning"],
+                               "-s", f"/tmp/passage-soak-beat-{QUEUE}", "--pool=solo", "-Q", QUEUE, "--loglevel=warning"],
                               cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
     acknowledged, refused, restarted = [], 0, False
     started = time.monotonic()
