@@ -64,7 +64,8 @@ def main() -> int:
     Message.objects.filter(mission=mission).delete()
     log = open(ROOT / "var" / "soak-worker.log", "w") if (ROOT / "var").exists() else subprocess.DEVNULL
     worker = subprocess.Popen([str(Path(sys.executable).with_name("celery")), "-A", "passage", "worker", "-B",
-                               "-s", f"/tmp/passage-soak-beat-{QUEUE}", "--pool=solo", "-Q", QUEUE, "--loglevel=warning"],
+                               "-s", f"/tmp/passage-soak-beat-{QUEUE}", "--pool=solo", "-Q", QUEUE, "--loglevel=warning",
+                               "-n", f"{QUEUE}@%h"],  # a name of its own: another worker on the broker is not us
                               cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
     acknowledged, refused, restarted = [], 0, False
     started = time.monotonic()
