@@ -41,6 +41,9 @@ class AttemptOutcome(models.TextChoices):
     SENT = "sent", _("Sent")
     RETRY = "retry", _("Temporary error: tried again later")
     DEAD = "dead", _("Given up")
+    # Not tries but what a delivery receipt said of the last one (the message's history shows both).
+    DELIVERED = "delivered", _("Receipt: delivered")
+    FAILED = "failed", _("Receipt: not delivered")
 
 
 class SmsKind(models.TextChoices):

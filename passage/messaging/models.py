@@ -95,14 +95,15 @@ class Message(models.Model):
 
 
 class MessageAttempt(models.Model):
-    """One try to send a message: when, how it ended, the error, how long the gateway took. The delivery
-    history staff see; rows are only added."""
+    """One try to send a message: when, how it ended, the error, how long the gateway took — or what a delivery
+    receipt said of it (outcome ``delivered`` / ``failed``). The delivery history staff see; rows are only
+    added."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="history")
     number = models.PositiveSmallIntegerField()
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()
-    outcome = models.CharField(max_length=8, choices=AttemptOutcome.choices)
+    outcome = models.CharField(max_length=10, choices=AttemptOutcome.choices)
     error = models.CharField(max_length=300, blank=True)
 
     class Meta:

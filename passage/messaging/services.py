@@ -131,17 +131,25 @@ def message_replay(*, actor, message: Message) -> Message:
 
 
 def receipt_record(*, channel: str, provider_ref: str, delivered: bool, error: str = "") -> Message | None:
-    """A delivery receipt from the gateway: a sent message becomes delivered, or failed with the reason. A receipt
-    for a message we do not know (or no longer sent) changes nothing."""
+    """A delivery receipt from the gateway: a sent message becomes delivered, or failed with the reason (with its
+    history and audit rows, see ``receipts_record``). A receipt for a message we do not know (or no longer sent: a
+    repeated receipt) changes nothing and writes nothing."""
     return receipts_record(channel=channel, receipts=[(provider_ref, delivered, error)]).get(provider_ref)
 
 
 @transaction.atomic
 def receipts_record(*, channel: str, receipts: list[tuple[str, bool, str]]) -> dict[str, Message]:
     """Delivery receipts — (provider_ref, delivered, error) — applied in one transaction: two queries and an
-    UPDATE per outcome whatever their number (an SMSC sends one per part, hundreds a second under a backlog).
+    UPDATE per outcome whatever their number (an SMSC sends one per part, hundreds a second under a backlog),
+    then one INSERT each of the changed messages' history rows (``MessageAttempt``, outcome ``delivered`` /
+    ``failed`` with the reason, numbered as the attempt the receipt answers) and of their audit rows.
     The first receipt of a message decides; the others, and those of messages we do not know or that are no
-    longer "sent", change nothing. Returns the messages changed, by provider_ref."""
+    longer "sent", change nothing and write nothing. Returns the messages changed, by provider_ref."""
+    from passage.audit.services import audit_record_many
+
+    from .enums import AttemptOutcome
+    from .models import MessageAttempt
+
     refs = list(dict.fromkeys(ref for ref, _delivered, _error in receipts if ref))
     if not refs:
         return {}
@@ -161,6 +169,18 @@ def receipts_record(*, channel: str, receipts: list[tuple[str, bool, str]]) -> d
     for (status, error), ids in outcomes.items():
         fields = {"delivered_at": now} if status == S.DELIVERED else {"last_error": error}
         Message.objects.filter(pk__in=ids, status=S.SENT).update(status=status, **fields)
+    if not changed:
+        return changed
+    delivered = {m.pk for m in changed.values() if m.status == S.DELIVERED}
+    MessageAttempt.objects.bulk_create([
+        MessageAttempt(message_id=m.pk, number=m.attempts, started_at=now, finished_at=now,
+                       outcome=AttemptOutcome.DELIVERED if m.pk in delivered else AttemptOutcome.FAILED,
+                       error="" if m.pk in delivered else m.last_error) for m in changed.values()])
+    audit_record_many([
+        {"actor": None, "action": AuditAction.TRANSITION, "obj": m, "mission_id": m.mission_id, "case_id": m.case_id,
+         "summary": f"delivery receipt for {channel} message {m.kind}" + ("" if m.pk in delivered
+                                                                           else f": {m.last_error}"),
+         "changes": {"status": [S.SENT, m.status]}} for m in changed.values()])
     return changed
 
 

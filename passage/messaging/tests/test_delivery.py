@@ -184,6 +184,14 @@ def test_a_receipt_marks_a_sent_message_delivered_or_failed(mission):
     assert Message.objects.get(pk=second.pk).last_error == "UNDELIV"
     assert receipt_record(channel="sms", provider_ref="nobody", delivered=True) is None
     assert receipt_record(channel="sms", provider_ref=ref1, delivered=False) is None  # delivered stays delivered
+    # Each receipt that changed a message is in its history (numbered as the attempt it answers) and audited;
+    # the ones that changed nothing wrote nothing.
+    assert list(MessageAttempt.objects.filter(message=first).values_list("number", "outcome", "error")) == [
+        (1, "sent", ""), (1, "delivered", "")]
+    assert list(MessageAttempt.objects.filter(message=second).values_list("number", "outcome", "error")) == [
+        (1, "sent", ""), (1, "failed", "UNDELIV")]
+    assert sorted(AuditEvent.objects.filter(object_type="messaging.message").values_list("summary", flat=True)) == [
+        "delivery receipt for sms message flight_booked", "delivery receipt for sms message flight_booked: UNDELIV"]
 
 
 def test_the_backlog_age_is_the_oldest_waiting_message(mission):
