@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_partners
+from . import views, views_partners, views_receipts
 
 urlpatterns = [
     path("", views.outbox, name="outbox"),
@@ -18,6 +18,8 @@ urlpatterns = [
          name="endpoint-test"),
     path("sms-texts/<str:kind>/<str:language>/", views.sms_template_edit, name="sms-template-edit"),
     path("sms-texts/<str:kind>/<str:language>/preview/", views.sms_template_preview, name="sms-template-preview"),
+    # The SMS provider's delivery receipts (SMS_GATEWAY=http): signed, no sign-in (views_receipts).
+    path("receipts/http/", views_receipts.http_receipt, name="sms-receipt-http"),
     path("<str:pk>/", views.message_detail, name="message-detail"),
     path("<str:pk>/replay/", views.message_replay_view, name="message-replay"),
 ]

@@ -217,6 +217,19 @@ SMPP_ENQUIRE_LINK_SECONDS = 30.0
 SMPP_RESPONSE_TIMEOUT_SECONDS = 10.0  # an answer later than this: the link is taken as dead, rebound
 SMPP_RECONNECT_SECONDS = (1.0, 60.0)  # back-off between reconnections: first, longest (doubling)
 SMPP_THROTTLE_SECONDS = (1.0, 30.0)  # pause after ESME_RTHROTTLED / ESME_RMSGQFUL: first, longest (doubling)
+# SMS through a provider's HTTP API (SMS_GATEWAY=http; docs/decisions/0018): sent by the Celery workers, delivery
+# receipts posted back to SMS_HTTP_RECEIPT_URL (/messages/receipts/http/), signed with SMS_HTTP_RECEIPT_SECRET
+# (Standard Webhooks: "whsec_" + base64). Production reads these from the environment, passage/settings/prod.py.
+SMS_HTTP_URL = ""
+SMS_HTTP_TOKEN = ""
+SMS_HTTP_AUTH_SCHEME = "Bearer"  # the Authorization header's word before the token ("AccessKey" for MessageBird)
+SMS_HTTP_SENDER = "IOM"  # the sender the migrant sees: alphanumeric (up to 11 characters) or a number
+SMS_HTTP_RECEIPT_URL = ""
+SMS_HTTP_RECEIPT_SECRET = ""  # empty: the receipt endpoint answers 404
+SMS_HTTP_TIMEOUT_SECONDS = 5.0
+SMS_HTTP_CONNECT_TIMEOUT_SECONDS = 3.0
+SMS_HTTP_RECEIPT_TOLERANCE_SECONDS = 300  # a receipt signed longer ago (or ahead) than this is refused
+SMS_HTTP_RECEIPT_MAX_BYTES = 4096  # a receipt is a few hundred bytes
 
 LOGGING = {
     "version": 1,

@@ -3,11 +3,13 @@
 Required: SECRET_KEY, DATABASE_URL (postgres://...), CELERY_BROKER_URL
 (amqp://... or redis://...), ALLOWED_HOSTS (comma-separated).
 Optional: CSRF_TRUSTED_ORIGINS, MEDIA_ROOT, STATIC_ROOT, SECURE_HSTS_SECONDS; SMS_GATEWAY=smpp with the SMPP_*
-variables (docs/deploy.md).
+variables, or SMS_GATEWAY=http with the SMS_HTTP_* variables (docs/deploy.md).
 """
 
+import base64
 import os
 import re
+from urllib.parse import urlparse
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -61,7 +63,7 @@ WEBHOOK_REQUIRE_HTTPS = True
 
 # SMS: "console" keeps them in the outbox page only; "smpp" sends them through one bind to the operator's SMSC,
 # held by the one `manage.py smpp_connector` process, which then carries out the SMS channel instead of the
-# Celery workers (docs/decisions/0012).
+# Celery workers (docs/decisions/0012); "http" through a provider's HTTP API, by the Celery workers (0018).
 SMS_GATEWAY = env_str("SMS_GATEWAY", "console")
 if SMS_GATEWAY == "smpp":
     MESSAGING_GATEWAYS = {**MESSAGING_GATEWAYS, "sms": "passage.messaging.smpp.SmppGateway"}  # noqa: F405
@@ -88,5 +90,40 @@ if SMS_GATEWAY == "smpp":
     if not re.fullmatch(r"[A-Za-z0-9 ]{1,11}|\+?[0-9]{1,15}", SMPP_SOURCE_ADDR):
         raise ImproperlyConfigured("Environment variable SMPP_SOURCE_ADDR must be up to 11 letters and digits, or "
                                    f"a number of up to 15 digits, not {SMPP_SOURCE_ADDR!r}.")
+elif SMS_GATEWAY == "http":
+    # A provider's HTTP API, sent by the Celery workers; its receipts come back signed (docs/decisions/0018).
+    MESSAGING_GATEWAYS = {**MESSAGING_GATEWAYS, "sms": "passage.messaging.gateways.http.HttpSmsGateway"}  # noqa: F405
+    SMS_HTTP_URL = env_url("SMS_HTTP_URL", {"https"})
+    SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN")
+    SMS_HTTP_AUTH_SCHEME = env_str("SMS_HTTP_AUTH_SCHEME", SMS_HTTP_AUTH_SCHEME)  # noqa: F405
+    SMS_HTTP_SENDER = env_str("SMS_HTTP_SENDER")
+    SMS_HTTP_RECEIPT_SECRET = env_str("SMS_HTTP_RECEIPT_SECRET")
+    # Where the provider posts receipts: by default on the first allowed host, if that is a plain host name.
+    _host = ALLOWED_HOSTS[0]
+    _receipts = ([f"https://{_host}/messages/receipts/http/"] if re.fullmatch(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*", _host)
+                 else [])
+    SMS_HTTP_RECEIPT_URL = env_url("SMS_HTTP_RECEIPT_URL", {"https"}, *_receipts)
+    SMS_HTTP_TIMEOUT_SECONDS = env_float("SMS_HTTP_TIMEOUT_SECONDS", SMS_HTTP_TIMEOUT_SECONDS)  # noqa: F405
+    if not urlparse(SMS_HTTP_URL).hostname or not urlparse(SMS_HTTP_RECEIPT_URL).hostname:
+        raise ImproperlyConfigured("Environment variables SMS_HTTP_URL and SMS_HTTP_RECEIPT_URL must name a host.")
+    if not re.fullmatch(r"[\x21-\x7e]{8,500}", SMS_HTTP_TOKEN):
+        raise ImproperlyConfigured("Environment variable SMS_HTTP_TOKEN must be 8 to 500 printable characters "
+                                   "without spaces.")
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,30}", SMS_HTTP_AUTH_SCHEME):
+        raise ImproperlyConfigured("Environment variable SMS_HTTP_AUTH_SCHEME must be one word (e.g. Bearer), not "
+                                   f"{SMS_HTTP_AUTH_SCHEME!r}.")
+    if not re.fullmatch(r"[A-Za-z0-9 ]{1,11}|\+?[0-9]{1,15}", SMS_HTTP_SENDER):
+        raise ImproperlyConfigured("Environment variable SMS_HTTP_SENDER must be up to 11 letters and digits, or "
+                                   f"a number of up to 15 digits, not {SMS_HTTP_SENDER!r}.")
+    try:
+        _key = base64.b64decode(SMS_HTTP_RECEIPT_SECRET.removeprefix("whsec_"), validate=True)
+    except ValueError:
+        _key = b""
+    if not SMS_HTTP_RECEIPT_SECRET.startswith("whsec_") or len(_key) < 24:
+        raise ImproperlyConfigured("Environment variable SMS_HTTP_RECEIPT_SECRET must be whsec_ followed by the "
+                                   "base64 of at least 24 random bytes (docs/deploy.md says how to make one).")
+    if not 0 < SMS_HTTP_TIMEOUT_SECONDS <= 30:
+        raise ImproperlyConfigured("Environment variable SMS_HTTP_TIMEOUT_SECONDS must be between 0 and 30, not "
+                                   f"{SMS_HTTP_TIMEOUT_SECONDS}.")
 elif SMS_GATEWAY != "console":
-    raise ImproperlyConfigured(f"Environment variable SMS_GATEWAY must be console or smpp, not {SMS_GATEWAY!r}.")
+    raise ImproperlyConfigured(f"Environment variable SMS_GATEWAY must be console, smpp or http, not {SMS_GATEWAY!r}.")

@@ -72,3 +72,11 @@ if os.environ.get("PASSAGE_TEST_SMSC_PORT"):
     SMPP_RESPONSE_TIMEOUT_SECONDS = 2.0
     SMPP_RECONNECT_SECONDS = (0.1, 0.5)
     SMPP_THROTTLE_SECONDS = (0.05, 0.2)
+
+# A real Celery worker started by a test (passage/messaging/tests/test_http_sms.py) sends SMS through the test's HTTP
+# provider, which posts the receipts back to the test's live server.
+if os.environ.get("PASSAGE_TEST_SMS_HTTP_URL"):
+    MESSAGING_GATEWAYS = {**MESSAGING_GATEWAYS, "sms": "passage.messaging.gateways.http.HttpSmsGateway"}  # noqa: F405
+    SMS_HTTP_URL = os.environ["PASSAGE_TEST_SMS_HTTP_URL"]
+    SMS_HTTP_TOKEN = "test-provider-token"
+    SMS_HTTP_RECEIPT_URL = os.environ["PASSAGE_TEST_SMS_RECEIPT_URL"]

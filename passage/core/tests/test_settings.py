@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 GOOD_ENV = {
     "DJANGO_SETTINGS_MODULE": "passage.settings.prod",
@@ -83,7 +85,7 @@ def test_smpp_settings_fail_loudly():
     sender = run_manage("check", env_overrides={**SMPP_ENV, "SMPP_SOURCE_ADDR": "International Org"})
     assert sender.returncode != 0 and "SMPP_SOURCE_ADDR must be up to 11 letters" in sender.stderr
     gateway = run_manage("check", env_overrides={"SMS_GATEWAY": "pigeon"})
-    assert gateway.returncode != 0 and "SMS_GATEWAY must be console or smpp, not 'pigeon'" in gateway.stderr
+    assert gateway.returncode != 0 and "SMS_GATEWAY must be console, smpp or http, not 'pigeon'" in gateway.stderr
 
 
 def test_smpp_goes_over_tls_unless_the_operator_says_the_link_is_protected_otherwise(tmp_path):
@@ -101,3 +103,42 @@ def test_smpp_goes_over_tls_unless_the_operator_says_the_link_is_protected_other
     assert unsure.returncode != 0 and "SMPP_TLS must be true or false, not 'perhaps'" in unsure.stderr
     nowhere = run_manage("check", env_overrides={**SMPP_ENV, "SMPP_TLS_CA_FILE": str(tmp_path / "none.pem")})
     assert nowhere.returncode != 0 and "SMPP_TLS_CA_FILE names no file" in nowhere.stderr
+
+
+HTTP_ENV = {"SMS_GATEWAY": "http", "SMS_HTTP_URL": "https://rest.provider.example/messages",
+            "SMS_HTTP_TOKEN": "live_8dF3kQ9zX2", "SMS_HTTP_SENDER": "IOM NL",
+            "SMS_HTTP_RECEIPT_SECRET": "whsec_" + "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0IQ=="}
+
+
+def test_the_http_gateway_sends_sms_through_the_workers_with_receipts_to_the_first_host():
+    code = ("from django.conf import settings as s; print(sorted(s.MESSAGING_CONNECTOR_CHANNELS), "
+            "s.MESSAGING_GATEWAYS['sms'], s.SMS_HTTP_URL, s.SMS_HTTP_AUTH_SCHEME, s.SMS_HTTP_SENDER, "
+            "s.SMS_HTTP_RECEIPT_URL)")
+    result = run_manage("shell", "-c", code, env_overrides=HTTP_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == (
+        "[] passage.messaging.gateways.http.HttpSmsGateway https://rest.provider.example/messages Bearer IOM NL "
+        "https://passage.example.org/messages/receipts/http/")
+    check = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=HTTP_ENV)
+    assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.parametrize(("override", "error"), [
+    ({"SMS_HTTP_URL": ""}, "Environment variable SMS_HTTP_URL is required"),
+    ({"SMS_HTTP_URL": "http://rest.provider.example/messages"}, "SMS_HTTP_URL must be a URL with scheme https"),
+    ({"SMS_HTTP_URL": "https:///messages"}, "SMS_HTTP_URL and SMS_HTTP_RECEIPT_URL must name a host"),
+    ({"SMS_HTTP_TOKEN": ""}, "Environment variable SMS_HTTP_TOKEN is required"),
+    ({"SMS_HTTP_TOKEN": "two words"}, "SMS_HTTP_TOKEN must be 8 to 500 printable characters"),
+    ({"SMS_HTTP_AUTH_SCHEME": "Bearer x"}, "SMS_HTTP_AUTH_SCHEME must be one word"),
+    ({"SMS_HTTP_SENDER": ""}, "Environment variable SMS_HTTP_SENDER is required"),
+    ({"SMS_HTTP_SENDER": "International Org"}, "SMS_HTTP_SENDER must be up to 11 letters"),
+    ({"SMS_HTTP_RECEIPT_SECRET": ""}, "Environment variable SMS_HTTP_RECEIPT_SECRET is required"),
+    ({"SMS_HTTP_RECEIPT_SECRET": "hunter2hunter2"}, "SMS_HTTP_RECEIPT_SECRET must be whsec_ followed by"),
+    ({"SMS_HTTP_RECEIPT_SECRET": "whsec_c2hvcnQ="}, "SMS_HTTP_RECEIPT_SECRET must be whsec_ followed by"),
+    ({"SMS_HTTP_RECEIPT_URL": "http://passage.example.org/r/"}, "SMS_HTTP_RECEIPT_URL must be a URL with scheme"),
+    ({"ALLOWED_HOSTS": ".example.org"}, "Environment variable SMS_HTTP_RECEIPT_URL is required"),
+    ({"SMS_HTTP_TIMEOUT_SECONDS": "60"}, "SMS_HTTP_TIMEOUT_SECONDS must be between 0 and 30"),
+])
+def test_http_gateway_settings_fail_loudly(override, error):
+    result = run_manage("check", env_overrides={**HTTP_ENV, **override})
+    assert result.returncode != 0 and error in result.stderr, result.stderr[-500:]

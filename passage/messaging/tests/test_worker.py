@@ -21,18 +21,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture
-def broker(tmp_path):
-    if connection.vendor == "postgresql":
-        return "amqp://guest:guest@127.0.0.1:5672//"
-    return f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
-
-
-@pytest.fixture
-def queue_name():
-    return f"passage-test-{uuid.uuid4().hex[:8]}"
-
-
 def worker_env(broker: str, queue: str) -> dict:
     """The settings of a process of this test: the test's database, the real broker, the test's own queue."""
     return {**os.environ, "DJANGO_SETTINGS_MODULE": "passage.settings.test", "PASSAGE_TEST_WORKER": "1",
