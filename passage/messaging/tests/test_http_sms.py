@@ -7,6 +7,7 @@ server, the message ends delivered."""
 
 import datetime
 import json
+import socket
 import threading
 import time
 import uuid
@@ -183,7 +184,10 @@ def test_a_hanging_provider_times_out_and_the_message_is_tried_again_later(provi
 
 
 def test_a_provider_that_cannot_be_reached_is_tried_again_later(provider, mission, settings):
-    settings.SMS_HTTP_URL = "http://127.0.0.1:9/messages"  # discard: nothing listens
+    with socket.socket() as free:  # a port nothing listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    settings.SMS_HTTP_URL = f"http://127.0.0.1:{port}/messages"
     message = queue(mission)
     assert delivery.deliver(message.pk) == S.QUEUED
     assert Message.objects.get(pk=message.pk).last_error == "the SMS provider is unreachable: ConnectError"
