@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import re
 import time
 
@@ -81,16 +82,17 @@ class HttpSmsGateway(Gateway):
     channel = "sms"
 
     def __init__(self):
-        # One client per worker process (gateway_for keeps the instance): connections and TLS sessions are reused.
-        self._client: httpx.Client | None = None
+        self._client: tuple[int, httpx.Client] | None = None
 
     def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(
+        """This process's client (``gateway_for`` keeps the gateway): connections to the provider kept alive, TLS
+        set up once. A worker forked after it was made gets its own, never its parent's sockets."""
+        if self._client is None or self._client[0] != os.getpid():
+            self._client = (os.getpid(), httpx.Client(
                 timeout=httpx.Timeout(settings.SMS_HTTP_TIMEOUT_SECONDS,
                                       connect=settings.SMS_HTTP_CONNECT_TIMEOUT_SECONDS),
-                follow_redirects=False, headers={"user-agent": "Passage-SMS/1"})
-        return self._client
+                follow_redirects=False, headers={"user-agent": "Passage-SMS/1"}))
+        return self._client[1]
 
     def send(self, message) -> Sent:
         if not E164.fullmatch(message.recipient):
