@@ -250,3 +250,27 @@ def test_a_transactions_messages_go_to_the_broker_together_once_it_commits(missi
         with transaction.atomic():
             later = email(5)
     assert ScriptedGateway.sent[3:] == [later.pk]  # the next transaction hands over only its own
+
+
+def test_a_batch_of_receipts_writes_its_history_and_audit_rows_in_as_many_queries_whatever_its_size(mission):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from passage.messaging.services import receipts_record
+
+    def batch(n):
+        messages = [queue(mission) for _ in range(n)]
+        for message in messages:
+            delivery.deliver(message.pk)
+        refs = [Message.objects.get(pk=m.pk).provider_ref for m in messages]
+        receipts = [(ref, i % 2 == 0, "" if i % 2 == 0 else "UNDELIV") for i, ref in enumerate(refs)]
+        with CaptureQueriesContext(connection) as queries:
+            changed = receipts_record(channel="sms", receipts=[*receipts, receipts[0]])  # one repeated
+        return messages, changed, len(queries)
+
+    small, changed_small, queries_small = batch(2)
+    large, changed_large, queries_large = batch(6)
+    assert (len(changed_small), len(changed_large), queries_small) == (2, 6, queries_large)
+    outcomes = MessageAttempt.objects.filter(message__in=large).exclude(outcome="sent")
+    assert sorted(outcomes.values_list("outcome", "error")) == [("delivered", "")] * 3 + [("failed", "UNDELIV")] * 3
+    assert AuditEvent.objects.filter(object_id__in=[str(m.pk) for m in large]).count() == 6
