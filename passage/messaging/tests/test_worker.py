@@ -31,7 +31,10 @@ def worker_env(broker: str, queue: str) -> dict:
 def start_worker(broker: str, queue: str, *, beat: bool, log: Path) -> subprocess.Popen:
     env = worker_env(broker, queue)
     command = [str(Path(sys.executable).with_name("celery")), "-A", "passage", "worker", "--pool=solo",
-               "--concurrency=1", "--loglevel=info", "-Q", queue, "--without-gossip", "--without-mingle"]
+               "--concurrency=1", "--loglevel=info", "-Q", queue, "--without-gossip", "--without-mingle",
+               # A node name of its own: two runs on one RabbitMQ (another worktree's, CI's) otherwise both claim
+               # the exclusive pidbox queue "celery@<host>.celery.pidbox" and the second worker dies at start.
+               "-n", f"{queue}@%h"]
     if beat:
         command += ["-B", "-s", str(log.with_suffix(".beat"))]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
