@@ -1,6 +1,7 @@
 """The partner API's request and answer shapes (pydantic, through django-ninja): they are the OpenAPI document."""
 
 import datetime
+import unicodedata
 from typing import Annotated, Literal
 
 from django_countries import countries
@@ -29,28 +30,37 @@ def _iso_8601(value):
         raise ValueError("give a date and time in ISO 8601 with an offset, e.g. 2026-12-01T00:00:00Z") from exc
 
 
+def _no_control_characters(value: str) -> str:
+    """Names and numbers are printed, stored and sent: no NUL (PostgreSQL refuses it), no tab, line break or other
+    control character."""
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValueError("control characters (such as NUL, tabs or line breaks) are not allowed")
+    return value
+
+
 Since = Annotated[AwareDatetime, BeforeValidator(_iso_8601)]
+Text = Annotated[str, AfterValidator(_no_control_characters)]
 
 Country = Annotated[str, Field(max_length=2, examples=["GE"]), AfterValidator(_country)]
 
 
 class PersonIn(Schema):
-    family_name: str = Field(min_length=1, max_length=100, description="As on documents, or as known.")
-    given_names: str = Field("", max_length=120)
-    known_as: str = Field("", max_length=120)
+    family_name: Text = Field(min_length=1, max_length=100, description="As on documents, or as known.")
+    given_names: Text = Field("", max_length=120)
+    known_as: Text = Field("", max_length=120)
     sex: Literal[tuple(Sex.values)] = Field(description="F, M or X (other / unspecified).")  # type: ignore[valid-type]
     birth_year: int | None = Field(None, ge=1900, le=2100)
     birth_month: int | None = Field(None, ge=1, le=12)
     birth_day: int | None = Field(None, ge=1, le=31)
     nationalities: list[Country] = Field(default_factory=list, max_length=5)
     country_of_birth: Country = ""
-    preferred_language: str | None = Field(None, min_length=2, max_length=3,
+    preferred_language: Text | None = Field(None, min_length=2, max_length=3,
                                            description="ISO 639 code of the language for messages, e.g. 'ka'.")
     residence_location_id: int | None = Field(
         None, description="The partner location (reception centre) where the person lives, as Passage numbers it.")
-    mobile: str | None = Field(None, max_length=32, description="Mobile number; SMS consent is recorded by the "
+    mobile: Text | None = Field(None, max_length=32, description="Mobile number; SMS consent is recorded by the "
                                                                 "counsellor with the migrant, not by the partner.")
-    foreigner_number: str | None = Field(None, max_length=40, description="The immigration service's number.")
+    foreigner_number: Text | None = Field(None, max_length=40, description="The immigration service's number.")
 
 
 class ReferralIn(Schema):
