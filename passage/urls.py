@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from passage.api.routes import api as partner_api
+from passage.cases.views import appointments as appointment_views
 from passage.core import views as core_views
 from passage.messaging import views as messaging_views
 from passage.movements.urls import case_urlpatterns as journey_urlpatterns
@@ -32,6 +33,7 @@ urlpatterns = [
     path("cases/<int:pk>/journey/", include(journey_urlpatterns)),
     path("cases/<int:pk>/messages/", messaging_views.case_messages, name="case-messages"),
     path("cases/", include("passage.cases.urls")),
+    path("appointments/", appointment_views.my_appointments, name="my-appointments"),
     path("movements/", include("passage.movements.urls")),
     path("people/", include("passage.people.urls")),
     path("staff/", include("passage.accounts.urls")),

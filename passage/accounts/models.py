@@ -25,6 +25,20 @@ class Mission(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def tz(self) -> str:
+        """The mission's clock: its airport's time zone (Europe/Amsterdam for the Dutch mission), else the
+        installation's. Appointments are given and shown on it."""
+        from django.conf import settings
+
+        return self.airport.tz if self.airport_id else settings.TIME_ZONE
+
+    @property
+    def tzinfo(self):
+        import zoneinfo
+
+        return zoneinfo.ZoneInfo(self.tz)
+
 
 class WorkPost(models.Model):
     """A location where counsellors hold consultations: reception centre, detention centre, city office, airport."""
@@ -34,6 +48,9 @@ class WorkPost(models.Model):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=24, choices=WorkPostKind.choices)
     city = models.CharField(_("city"), max_length=80, blank=True)
+    # Where a migrant goes for an appointment: the public street address, told to them by SMS (never a room of a
+    # detention centre's wing or anything that is not on the sign at the door).
+    address = models.CharField(_("public address"), max_length=160, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -43,6 +60,11 @@ class WorkPost(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def public_place(self) -> str:
+        """The work post as a migrant finds it: its name and public address."""
+        return f"{self.name}, {self.address}" if self.address else self.name
 
 
 class User(AbstractUser):

@@ -14,6 +14,7 @@ class Action(StrEnum):
     CASE_CREATE = "case.create"
     CASE_EDIT = "case.edit"
     CASE_TRANSITION = "case.transition"
+    APPOINTMENT_MANAGE = "appointment.manage"
     ELIGIBILITY_RUN = "eligibility.run"
     ELIGIBILITY_OVERRIDE = "eligibility.override"
     DOCUMENT_EDIT = "document.edit"
@@ -44,6 +45,8 @@ _COUNSELLING = {
     Action.CASE_CREATE,
     Action.CASE_EDIT,
     Action.CASE_TRANSITION,
+    # Plan, move, cancel appointments with the migrant and record whether they were held (others read them).
+    Action.APPOINTMENT_MANAGE,
     Action.ELIGIBILITY_RUN,
     Action.DOCUMENT_EDIT,
     # The counsellor asks for the departure (the advance booking notification); movements staff book it.

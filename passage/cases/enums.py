@@ -96,3 +96,41 @@ class AttachmentKind(models.TextChoices):
     CONSENT = "consent", _("Signed consent")
     MEDICAL = "medical", _("Medical statement")
     OTHER = "other", _("Other")
+
+
+class AppointmentPurpose(models.TextChoices):
+    INTAKE = "intake", _("Intake")
+    COUNSELLING = "counselling", _("Counselling")
+    DOCUMENTS = "documents", _("Document collection")
+    DEPARTURE_BRIEFING = "departure_briefing", _("Departure briefing")
+    OTHER = "other", _("Other")
+
+
+class AppointmentPlace(models.TextChoices):
+    """Where the migrant meets the counsellor: at a work post, somewhere else (a visit, e.g. in a detention centre
+    or a shelter that is not a work post), or at a distance."""
+
+    WORK_POST = "work_post", _("At a work post")
+    VISIT = "visit", _("Visit at another location")
+    PHONE = "phone", _("By phone")
+    VIDEO = "video", _("By video call")
+
+
+class AppointmentStatus(models.TextChoices):
+    """``planned`` → ``held`` / ``missed`` / ``cancelled`` (``cases.appointments``). A new time is not a status:
+    the appointment stays planned and its history row says from when to when."""
+
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    MISSED = "missed", _("Missed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The allowed moves of an appointment's status.
+APPOINTMENT_MOVES = {
+    AppointmentStatus.PLANNED: frozenset({AppointmentStatus.HELD, AppointmentStatus.MISSED,
+                                          AppointmentStatus.CANCELLED}),
+    AppointmentStatus.HELD: frozenset(),
+    AppointmentStatus.MISSED: frozenset(),
+    AppointmentStatus.CANCELLED: frozenset(),
+}

@@ -1,5 +1,7 @@
 """Forms of the case screens. They parse and check input; the services in ``services`` store it."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
@@ -12,6 +14,9 @@ from passage.reference.enums import Programme
 from passage.reference.models import Language, PartnerOrganisation
 
 from .enums import (
+    AppointmentPlace,
+    AppointmentPurpose,
+    AppointmentStatus,
     AttachmentKind,
     CaseStatus,
     ConsentKind,
@@ -316,3 +321,115 @@ class AttachmentForm(MemberChoiceMixin, AccessibleFormMixin, forms.Form):
         label=_("File"), help_text=_("PDF, JPEG or PNG."),
         widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
     )
+
+
+# ---------------------------------------------------------------- appointments
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+DURATIONS = [(15, _("15 minutes")), (30, _("30 minutes")), (45, _("45 minutes")), (60, _("1 hour")),
+             (90, _("1½ hours")), (120, _("2 hours")), (180, _("3 hours")), (240, _("4 hours"))]
+
+
+class AppointmentWhenForm(AccessibleFormMixin, forms.Form):
+    """Date, time (on the mission's clock), length and place of an appointment; ``starts_at`` is the aware moment."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    time = forms.TimeField(label=_("Start time"), widget=TimeInput(),
+                           help_text=_("On the mission's clock (%(tz)s)."))
+    duration_minutes = forms.TypedChoiceField(label=_("Duration"), choices=DURATIONS, coerce=int, initial=60)
+    place = forms.ChoiceField(label=_("Where"), choices=AppointmentPlace.choices, initial=AppointmentPlace.WORK_POST)
+    work_post = forms.ModelChoiceField(label=_("Work post"), required=False, queryset=WorkPost.objects.none(),
+                                       help_text=_("For an appointment at a work post."))
+    location = forms.CharField(label=_("Location of the visit"), required=False, max_length=160,
+                               help_text=_("Its name and public address, as the migrant will find it: the SMS "
+                                           "carries it. No names of people."))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case, self.tz = case, case.mission.tzinfo
+        self.fields["time"].help_text = self.fields["time"].help_text % {"tz": case.mission.tz}
+        self.fields["work_post"].queryset = WorkPost.objects.filter(mission_id=case.mission_id, active=True)
+
+    def clean(self):
+        data = super().clean()
+        day, clock = data.get("date"), data.get("time")
+        if day and clock:
+            naive = datetime.datetime.combine(day, clock)
+            first, second = naive.replace(tzinfo=self.tz, fold=0), naive.replace(tzinfo=self.tz, fold=1)
+            if first.utcoffset() != second.utcoffset():
+                # The clocks go forward (the time does not exist) or back (it happens twice) in that hour.
+                self.add_error("time", _("The clocks change at this hour: choose another time."))
+            else:
+                data["starts_at"] = first
+        if data.get("place") == AppointmentPlace.WORK_POST and not data.get("work_post"):
+            self.add_error("work_post", _("Choose the work post."))
+        return data
+
+    def add_service_error(self, exc) -> None:
+        exc.field_errors = {("time" if name == "starts_at" else name): message
+                            for name, message in exc.field_errors.items()}
+        super().add_service_error(exc)
+
+
+class AppointmentPlanForm(AppointmentWhenForm):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=AppointmentPurpose.choices)
+    purpose_detail = forms.CharField(label=_("What about"), required=False, max_length=120,
+                                     help_text=_("Required for “Other”. Not sent to the migrant."))
+    counsellor = forms.ModelChoiceField(label=_("Counsellor"), queryset=User.objects.none())
+    interpreter_language = forms.ModelChoiceField(label=_("Interpreter needed for"), required=False,
+                                                  queryset=Language.objects.all())
+    bring_documents = forms.BooleanField(label=_("Ask the migrant to bring identity and travel documents"),
+                                         required=False)
+
+    field_order = ["purpose", "purpose_detail", "date", "time", "duration_minutes", "place", "work_post",
+                   "location", "counsellor", "interpreter_language", "bring_documents"]
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        # Who may hold it: counsellors and supervisors of the case's work post (the service checks it again).
+        self.fields["counsellor"].queryset = User.objects.filter(
+            Q(work_posts=case.work_post_id) | Q(supervised_work_posts=case.work_post_id), mission_id=case.mission_id,
+            is_active=True, role__in=[Role.COUNSELLOR, Role.SUPERVISOR]).distinct().order_by("last_name",
+                                                                                             "first_name")
+
+
+class AppointmentRescheduleForm(AppointmentWhenForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+    @staticmethod
+    def initial_for(appointment) -> dict:
+        local = appointment.starts_at.astimezone(appointment.mission.tzinfo)
+        return {"version": appointment.version, "date": local.date(), "time": local.time(),
+                "duration_minutes": appointment.duration_minutes, "place": appointment.place,
+                "work_post": appointment.work_post_id, "location": appointment.location}
+
+
+class AppointmentCancelForm(AccessibleFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=300,
+                             help_text=_("For the case; the migrant's SMS says only that it is cancelled."))
+
+
+class AppointmentOutcomeForm(AccessibleFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[
+        (AppointmentStatus.HELD, _("Held")), (AppointmentStatus.MISSED, _("Missed"))])
+    note = forms.CharField(label=_("Note"), required=False, max_length=300,
+                           help_text=_("For example why it was missed. What was discussed goes into a counselling "
+                                       "note."))
+
+
+class AgendaForm(forms.Form):
+    """The agenda's week or day and whose agenda; a bad value falls back to this week and one's own."""
+
+    day = forms.DateField(required=False, widget=DateInput())
+    span = forms.ChoiceField(required=False, choices=[("week", _("Week")), ("day", _("Day"))])
+    counsellor = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)

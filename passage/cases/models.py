@@ -8,6 +8,9 @@ from passage.reference.enums import Programme
 from passage.reference.models import EligibilityRule, Language, PartnerOrganisation
 
 from .enums import (
+    AppointmentPlace,
+    AppointmentPurpose,
+    AppointmentStatus,
     AttachmentKind,
     CaseStatus,
     ConsentKind,
@@ -390,3 +393,107 @@ class Attachment(models.Model):
     def __str__(self):
         return self.original_name
 
+
+
+class Appointment(models.Model):
+    """A meeting of the migrant with a counsellor: at a work post, on a visit elsewhere, by phone or video.
+    ``status`` and the time change only through ``cases.appointments`` (plan, reschedule, cancel, held/missed),
+    each with a history row (``AppointmentChange``) and an audit row."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="appointments")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    counsellor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments",
+                                   verbose_name=_("counsellor"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=AppointmentPurpose.choices)
+    purpose_detail = models.CharField(_("what about"), max_length=120, blank=True)
+    place = models.CharField(_("where"), max_length=12, choices=AppointmentPlace.choices)
+    work_post = models.ForeignKey(WorkPost, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("work post"))
+    # A visit's place as the migrant finds it (name and public address): it goes into the SMS.
+    location = models.CharField(_("location"), max_length=160, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    # Derived from starts_at and the duration by the services; kept so a clash is one indexed range query.
+    ends_at = models.DateTimeField(_("ends at"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    interpreter_language = models.ForeignKey(Language, on_delete=models.PROTECT, null=True, blank=True,
+                                             related_name="+", verbose_name=_("interpreter needed for"))
+    bring_documents = models.BooleanField(_("ask to bring identity and travel documents"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=AppointmentStatus.choices,
+                              default=AppointmentStatus.PLANNED)
+    status_changed_at = models.DateTimeField(_("status since"))
+    status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    planned_at = models.DateTimeField(_("planned at"))
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            # A counsellor's agenda and the clash check: their appointments in a time range.
+            models.Index(fields=["counsellor", "starts_at"], name="appointment_counsellor_start"),
+            models.Index(fields=["case", "starts_at"], name="appointment_case_start"),
+            models.Index(fields=["mission", "starts_at"], name="appointment_mission_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                   name="appointment_ends_after_start"),
+            models.CheckConstraint(condition=~models.Q(place="work_post") | models.Q(work_post__isnull=False),
+                                   name="appointment_work_post_named"),
+        ]
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+
+    def __str__(self):
+        return f"{self.case_id} {self.starts_at:%Y-%m-%d %H:%M} {self.purpose}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AppointmentStatus.PLANNED
+
+    @property
+    def where(self) -> str:
+        """Where it is, for staff."""
+        if self.place == AppointmentPlace.WORK_POST and self.work_post_id:
+            return self.work_post.public_place
+        if self.place == AppointmentPlace.VISIT:
+            return self.location
+        return str(AppointmentPlace(self.place).label)
+
+    @property
+    def purpose_display(self) -> str:
+        label = str(AppointmentPurpose(self.purpose).label)
+        return f"{label}: {self.purpose_detail}" if self.purpose_detail else label
+
+
+class AppointmentChange(models.Model):
+    """One step in an appointment's history: planned, a new time or place, held, missed, cancelled."""
+
+    class Kind(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+        HELD = "held", _("Held")
+        MISSED = "missed", _("Missed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="changes")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    from_status = models.CharField(max_length=12, choices=AppointmentStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=AppointmentStatus.choices)
+    starts_at_before = models.DateTimeField(null=True, blank=True)
+    starts_at = models.DateTimeField()
+    where_before = models.CharField(max_length=160, blank=True)
+    where = models.CharField(max_length=160, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("appointment change")
+        verbose_name_plural = _("appointment changes")
+
+    def __str__(self):
+        return f"{self.appointment_id} {self.kind}"

@@ -23,7 +23,7 @@ from passage.audit.enums import AuditAction
 from passage.audit.services import audit_record
 from passage.people.models import Person
 
-from .models import Attachment, Case, CaseMember
+from .models import Appointment, Attachment, Case, CaseMember
 
 _CATEGORY_FLAGS = {
     SensitiveCategory.TRAFFICKING: "is_trafficking",
@@ -85,7 +85,7 @@ def case_get_for_user(user, pk, *, audit_read: bool = False, annotate: dict | No
     """The case if ``user`` may see it, else Http404. With ``audit_read``, a read of a sensitive case is audited.
     ``annotate``: expressions to compute in the same query (the case page asks which relations have rows)."""
     try:
-        case = cases_visible_to(user).select_related("work_post", "counsellor", "mission").annotate(
+        case = cases_visible_to(user).select_related("work_post", "counsellor", "mission__airport").annotate(
             **(annotate or {})).get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404("No such case") from None
@@ -138,3 +138,22 @@ def attachment_get_for_user(user, case_pk, attachment_pk) -> Attachment:
 def case_latest_check(case: Case):
     return case.eligibility_checks.prefetch_related("outcomes__rule", "outcomes__overridden_by").order_by(
         "-run_at", "-id").first()
+
+
+def appointment_get_for_user(user, case_pk, appointment_pk) -> tuple[Case, Appointment]:
+    """The case and one of its appointments if ``user`` sees the case, else Http404."""
+    case = case_get_for_user(user, case_pk)
+    try:
+        appointment = case.appointments.select_related("work_post", "counsellor").get(pk=appointment_pk)
+    except (Appointment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such appointment") from None
+    appointment.case, appointment.mission = case, case.mission
+    return case, appointment
+
+
+def agenda_for(user, *, counsellor_id: int, start, end) -> QuerySet[Appointment]:
+    """A counsellor's appointments from ``start`` to ``end`` (aware), limited to the cases ``user`` sees: one
+    query, in time order."""
+    return (Appointment.objects.filter(counsellor_id=counsellor_id, starts_at__lt=end, ends_at__gt=start,
+                                       case__in=cases_visible_to(user))
+            .select_related("case", "work_post", "interpreter_language").order_by("starts_at", "id"))

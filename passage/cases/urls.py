@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, detail, lists, supervision
+from .views import actions, appointments, detail, lists, supervision
 
 urlpatterns = [
     path("", lists.case_list, name="case-list"),
@@ -24,4 +24,11 @@ urlpatterns = [
     path("<int:pk>/attachments/add/", actions.attachment_add_view, name="case-attachment-add"),
     path("<int:pk>/attachments/<int:attachment_pk>/", actions.attachment_download_view,
          name="case-attachment-download"),
+    path("<int:pk>/appointments/plan/", appointments.appointment_plan_view, name="case-appointment-plan"),
+    path("<int:pk>/appointments/<int:appointment_pk>/reschedule/", appointments.appointment_reschedule_view,
+         name="case-appointment-reschedule"),
+    path("<int:pk>/appointments/<int:appointment_pk>/cancel/", appointments.appointment_cancel_view,
+         name="case-appointment-cancel"),
+    path("<int:pk>/appointments/<int:appointment_pk>/outcome/", appointments.appointment_outcome_view,
+         name="case-appointment-outcome"),
 ]

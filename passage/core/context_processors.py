@@ -9,6 +9,7 @@ def navigation(request):
         "nav": {
             "cases": user_can(user, Action.CASE_VIEW),
             "register": user_can(user, Action.CASE_CREATE),
+            "appointments": user_can(user, Action.APPOINTMENT_MANAGE) or user_can(user, Action.SUPERVISION_VIEW),
             "supervision": user_can(user, Action.SUPERVISION_VIEW),
             "movements": user_can(user, Action.BOOKING_MANAGE) or (
                 user_can(user, Action.BOOKING_VIEW) and user_can(user, Action.SUPERVISION_VIEW)),

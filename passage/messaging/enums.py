@@ -55,6 +55,9 @@ class SmsKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder the day before")
     ARRIVAL_CONTACT = "arrival_contact", _("Met on arrival")
     DEPARTED = "departed", _("Departed: support after return")
+    APPOINTMENT_SET = "appointment_set", _("Appointment set")
+    APPOINTMENT_CHANGED = "appointment_changed", _("Appointment changed")
+    APPOINTMENT_CANCELLED = "appointment_cancelled", _("Appointment cancelled")
 
 
 class PartnerEvent(models.TextChoices):

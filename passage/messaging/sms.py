@@ -2,12 +2,14 @@
 missing language falls back to the migrant's second language, then English, and the message says which was
 wanted), filled with the journey's facts only — flight, date, local time, airport, the time to report — and
 sent only to a number with SMS consent recorded. A number without consent gets a blocked message the counsellor
-sees on the case. Called inside the transaction of the change (booking, time change, cancellation, reminder).
+sees on the case. Called inside the transaction of the change (booking, time change, cancellation, reminder; an
+appointment set, changed or cancelled, ``cases.notify``).
 See docs/decisions/0013."""
 
 import datetime
 import string
 import zoneinfo
+from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,7 @@ from .models import SmsTemplate
 from .services import message_queue
 from .sms_texts import ALLOWED, DEFAULTS, LANGUAGES, PLACEHOLDERS
 
+Values = dict | Callable[[str], dict]
 FALLBACK = "en"
 REPORT_BEFORE = datetime.timedelta(hours=3)  # passengers report at the desk three hours before departure
 
@@ -84,6 +87,15 @@ def sms_to_passengers(booking, kind: str, *, values: dict, cause: str, person_id
     caller's transaction."""
     people = [p.person for p in booking.passengers.select_related("person").prefetch_related(
         "person__phones", "person__languages") if p.person_id and (person_ids is None or p.person_id in person_ids)]
+    return sms_to_people(people, kind, mission_id=booking.mission_id, case_id=booking.case_id, values=values,
+                         cause=cause)
+
+
+def sms_to_people(people, kind: str, *, mission_id: int, case_id: int | None, values: Values, cause: str) -> list:
+    """One SMS of ``kind`` per number of ``people`` (phones and languages prefetched), in the language of the
+    first person with that number; a number without consent gets a blocked message the counsellor sees on the
+    case. ``values`` fills the placeholders — a dict, or a function of the message's language for values that
+    are words (an appointment "by phone"). ``cause`` makes it once per cause and number."""
     sent, messages = set(), []
     for person in people:
         for phone in person.phones.all():
@@ -91,11 +103,12 @@ def sms_to_passengers(booking, kind: str, *, values: dict, cause: str, person_id
             if number in sent:
                 continue
             sent.add(number)
-            language, text, wanted = choose_text(booking.mission_id, kind, person_languages(person))
+            language, text, wanted = choose_text(mission_id, kind, person_languages(person))
+            filled = values(language) if callable(values) else values
             blocked = "" if phone.sms_consent else _("No SMS consent recorded for this number.")
             messages.append(message_queue(
-                channel=Channel.SMS, recipient=number, kind=kind, mission_id=booking.mission_id,
-                body=render(text, values), language=language, language_wanted=wanted, case_id=booking.case_id,
+                channel=Channel.SMS, recipient=number, kind=kind, mission_id=mission_id,
+                body=render(text, filled), language=language, language_wanted=wanted, case_id=case_id,
                 person_id=person.pk, dedupe_key=f"{kind}:{cause}", blocked=blocked))
     return messages
 

@@ -14,6 +14,11 @@ PLACEHOLDERS = {
     "airport": "AMS",
     "report_time": "07:00",
     "arrival_airport": "KBL",
+    # An appointment's place as the migrant finds it (a work post's name and public address, a visit's location,
+    # or "by phone" / "by video call" in the message's language, ``PHRASES``).
+    "place": "Kantoor Amsterdam, Voorbeeldstraat 1",
+    # Empty, or the request to bring documents in the message's language (``PHRASES``), with its leading space.
+    "bring": " Bring your passport and other identity and travel documents.",
 }
 
 # The placeholders each kind may use.
@@ -24,6 +29,9 @@ ALLOWED = {
     K.REMINDER: {"flight", "date", "time", "airport", "report_time"},
     K.ARRIVAL_CONTACT: {"arrival_airport"},
     K.DEPARTED: {"arrival_airport"},
+    K.APPOINTMENT_SET: {"date", "time", "place", "bring"},
+    K.APPOINTMENT_CHANGED: {"date", "time", "place", "bring"},
+    K.APPOINTMENT_CANCELLED: {"date", "time"},
 }
 
 # The languages the organisation writes SMS in (ISO 639-1), in the order the editor lists them.
@@ -208,5 +216,117 @@ DEFAULTS: dict[str, dict[str, str]] = {
               "su apoyo. Conserve este número.",
         "pt": "OIM: boa viagem para {arrival_airport}. Depois do seu regresso, a OIM vai contactá-lo neste número "
               "sobre o seu apoio. Guarde este número.",
+    },
+    K.APPOINTMENT_SET: {
+        "nl": "IOM: u hebt een afspraak op {date} om {time}, {place}.{bring}",
+        "en": "IOM: you have an appointment on {date} at {time}, {place}.{bring}",
+        "fr": "OIM : vous avez un rendez-vous le {date} à {time}, {place}.{bring}",
+        "ar": "المنظمة الدولية للهجرة: لديك موعد يوم {date} الساعة {time}، {place}.{bring}",
+        "fa": "سازمان بین‌المللی مهاجرت: شما در تاریخ {date} ساعت {time} قرار ملاقات دارید، {place}.{bring}",
+        "ps": "IOM: تاسو د {date} په نېټه د {time} بجو ملاقات لرئ، {place}.{bring}",
+        "ti": "IOM: ብ{date} ሰዓት {time} ቆጸራ ኣለኩም፣ {place}።{bring}",
+        "so": "IOM: waxaad ballan leedahay {date} saacadda {time}, {place}.{bring}",
+        "ru": "МОМ: у вас встреча {date} в {time}, {place}.{bring}",
+        "sq": "IOM: keni një takim më {date} në orën {time}, {place}.{bring}",
+        "mn": "ОУШБ: танд {date}-нд {time} цагт уулзалт товлогдлоо, {place}.{bring}",
+        "ka": "IOM: თქვენ გაქვთ შეხვედრა {date}, {time}-ზე, {place}.{bring}",
+        "tr": "IOM: {date} tarihinde saat {time}'da randevunuz var, {place}.{bring}",
+        "es": "OIM: tiene una cita el {date} a las {time}, {place}.{bring}",
+        "pt": "OIM: tem uma marcação no dia {date} às {time}, {place}.{bring}",
+    },
+    K.APPOINTMENT_CHANGED: {
+        "nl": "IOM: uw afspraak is gewijzigd. Nieuwe afspraak: {date} om {time}, {place}.{bring}",
+        "en": "IOM: your appointment has changed. New appointment: {date} at {time}, {place}.{bring}",
+        "fr": "OIM : votre rendez-vous a changé. Nouveau rendez-vous : le {date} à {time}, {place}.{bring}",
+        "ar": "المنظمة الدولية للهجرة: تغيّر موعدك. الموعد الجديد: يوم {date} الساعة {time}، {place}.{bring}",
+        "fa": "سازمان بین‌المللی مهاجرت: قرار ملاقات شما تغییر کرد. قرار جدید: تاریخ {date} ساعت {time}، "
+              "{place}.{bring}",
+        "ps": "IOM: ستاسو ملاقات بدل شو. نوی ملاقات: د {date} په نېټه د {time} بجو، {place}.{bring}",
+        "ti": "IOM: ቆጸራኹም ተቐይሩ። ሓድሽ ቆጸራ: ብ{date} ሰዓት {time}፣ {place}።{bring}",
+        "so": "IOM: ballantaadii waa isbeddeshay. Ballanta cusub: {date} saacadda {time}, {place}.{bring}",
+        "ru": "МОМ: ваша встреча изменена. Новая встреча: {date} в {time}, {place}.{bring}",
+        "sq": "IOM: takimi juaj ka ndryshuar. Takimi i ri: më {date} në orën {time}, {place}.{bring}",
+        "mn": "ОУШБ: таны уулзалт өөрчлөгдлөө. Шинэ уулзалт: {date}-нд {time} цагт, {place}.{bring}",
+        "ka": "IOM: თქვენი შეხვედრა შეიცვალა. ახალი შეხვედრა: {date}, {time}-ზე, {place}.{bring}",
+        "tr": "IOM: randevunuz değişti. Yeni randevu: {date} tarihinde saat {time}'da, {place}.{bring}",
+        "es": "OIM: su cita ha cambiado. Nueva cita: el {date} a las {time}, {place}.{bring}",
+        "pt": "OIM: a sua marcação mudou. Nova marcação: no dia {date} às {time}, {place}.{bring}",
+    },
+    K.APPOINTMENT_CANCELLED: {
+        "nl": "IOM: uw afspraak op {date} om {time} gaat niet door. Uw begeleider neemt contact met u op.",
+        "en": "IOM: your appointment on {date} at {time} is cancelled. Your counsellor will contact you.",
+        "fr": "OIM : votre rendez-vous du {date} à {time} est annulé. Votre conseiller vous contactera.",
+        "ar": "المنظمة الدولية للهجرة: أُلغي موعدك يوم {date} الساعة {time}. سيتصل بك مرشدك.",
+        "fa": "سازمان بین‌المللی مهاجرت: قرار ملاقات شما در تاریخ {date} ساعت {time} لغو شد. مشاور شما با شما "
+              "تماس می‌گیرد.",
+        "ps": "IOM: ستاسو ملاقات د {date} په نېټه د {time} بجو لغوه شو. ستاسو سلاکار به له تاسو سره اړیکه ونیسي.",
+        "ti": "IOM: ቆጸራኹም ናይ {date} ሰዓት {time} ተሰሪዙ። ኣማኻሪኹም ክረኽበኩም እዩ።",
+        "so": "IOM: ballantaada {date} saacadda {time} waa la joojiyay. La-taliyahaagu wuu kula soo xiriiri "
+              "doonaa.",
+        "ru": "МОМ: ваша встреча {date} в {time} отменена. Ваш консультант свяжется с вами.",
+        "sq": "IOM: takimi juaj më {date} në orën {time} është anuluar. Këshilltari juaj do t'ju kontaktojë.",
+        "mn": "ОУШБ: таны {date}-ны {time} цагийн уулзалт цуцлагдлаа. Зөвлөх тань тантай холбогдоно.",
+        "ka": "IOM: თქვენი შეხვედრა {date}, {time}-ზე გაუქმდა. თქვენი კონსულტანტი დაგიკავშირდებათ.",
+        "tr": "IOM: {date} tarihinde saat {time}'daki randevunuz iptal edildi. Danışmanınız sizinle iletişime "
+              "geçecek.",
+        "es": "OIM: su cita del {date} a las {time} está cancelada. Su consejero se pondrá en contacto con usted.",
+        "pt": "OIM: a sua marcação de {date} às {time} foi cancelada. O seu conselheiro vai contactá-lo.",
+    },
+}
+
+# Words that fill an appointment's placeholders in the message's language: where it is when it is not at a
+# place ({place}), and the request to bring documents ({bring}, with its leading space). Not templates: staff
+# edit the texts around them.
+PHRASES: dict[str, dict[str, str]] = {
+    "phone": {
+        "nl": "telefonisch: IOM belt u",
+        "en": "by phone: IOM will call you",
+        "fr": "par téléphone : l'OIM vous appellera",
+        "ar": "عبر الهاتف: ستتصل بك المنظمة",
+        "fa": "تلفنی: IOM با شما تماس می‌گیرد",
+        "ps": "د تلیفون له لارې: IOM به تاسو ته زنګ ووهي",
+        "ti": "ብተሌፎን: IOM ክድውለልኩም እዩ",
+        "so": "taleefan ahaan: IOM ayaa ku soo wici doonta",
+        "ru": "по телефону: МОМ вам позвонит",
+        "sq": "me telefon: IOM do t'ju telefonojë",
+        "mn": "утсаар: ОУШБ тан руу залгана",
+        "ka": "ტელეფონით: IOM დაგირეკავთ",
+        "tr": "telefonla: IOM sizi arayacak",
+        "es": "por teléfono: la OIM le llamará",
+        "pt": "por telefone: a OIM vai ligar-lhe",
+    },
+    "video": {
+        "nl": "via een videogesprek: IOM stuurt u de link",
+        "en": "by video call: IOM will send you the link",
+        "fr": "par appel vidéo : l'OIM vous enverra le lien",
+        "ar": "عبر مكالمة فيديو: سترسل لك المنظمة الرابط",
+        "fa": "با تماس تصویری: IOM لینک را برای شما می‌فرستد",
+        "ps": "د ویډیو کال له لارې: IOM به تاسو ته لینک درولېږي",
+        "ti": "ብቪድዮ ጻውዒት: IOM እቲ ሊንክ ክሰደልኩም እዩ",
+        "so": "wicitaan muuqaal ah: IOM ayaa kuu soo diri doonta linkiga",
+        "ru": "по видеосвязи: МОМ пришлёт вам ссылку",
+        "sq": "me video-thirrje: IOM do t'ju dërgojë lidhjen",
+        "mn": "видео дуудлагаар: ОУШБ танд холбоос илгээнэ",
+        "ka": "ვიდეოზარით: IOM გამოგიგზავნით ბმულს",
+        "tr": "görüntülü görüşmeyle: IOM size bağlantıyı gönderecek",
+        "es": "por videollamada: la OIM le enviará el enlace",
+        "pt": "por videochamada: a OIM vai enviar-lhe o link",
+    },
+    "bring_documents": {
+        "nl": " Neem uw paspoort en andere identiteits- en reisdocumenten mee.",
+        "en": " Bring your passport and other identity and travel documents.",
+        "fr": " Apportez votre passeport et vos autres documents d'identité et de voyage.",
+        "ar": " أحضر جواز سفرك ووثائق الهوية والسفر الأخرى.",
+        "fa": " گذرنامه و دیگر مدارک هویتی و سفر خود را همراه بیاورید.",
+        "ps": " خپل پاسپورټ او نور د پېژندنې او سفر اسناد له ځانه سره راوړئ.",
+        "ti": " ፓስፖርትኩምን ካልእ ሰነዳት መንነትን ጉዕዞን ሒዝኩም ንዑ።",
+        "so": " Keen baasaboorkaaga iyo dukumentiyada kale ee aqoonsiga iyo safarka.",
+        "ru": " Возьмите паспорт и другие документы, удостоверяющие личность, и проездные документы.",
+        "sq": " Sillni pasaportën dhe dokumentet e tjera të identitetit dhe të udhëtimit.",
+        "mn": " Паспорт болон бусад иргэний үнэмлэх, аяллын бичиг баримтаа авчирна уу.",
+        "ka": " თან იქონიეთ პასპორტი და სხვა პირადობისა და სამგზავრო დოკუმენტები.",
+        "tr": " Pasaportunuzu ve diğer kimlik ve seyahat belgelerinizi getirin.",
+        "es": " Traiga su pasaporte y otros documentos de identidad y de viaje.",
+        "pt": " Traga o seu passaporte e outros documentos de identidade e de viagem.",
     },
 }

@@ -8,7 +8,7 @@ import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_countries import countries
@@ -18,6 +18,8 @@ from passage.accounts.permissions import Action, user_can
 from .. import workflow
 from ..enums import CaseStatus, Relationship
 from ..models import (
+    Appointment,
+    AppointmentChange,
     Attachment,
     CaseMember,
     Consent,
@@ -46,6 +48,7 @@ OPTIONAL_RELATIONS = {
     "eligibility_checks": EligibilityCheck,
     "return_guardians": ReturnGuardian,
     "fit_to_travel": FitToTravel,
+    "appointments": Appointment,
 }
 
 
@@ -75,6 +78,9 @@ def load_case_page(case) -> None:
         _prefetch(case, "eligibility_checks", EligibilityCheck.objects.select_related("run_by")),
         Prefetch("eligibility_checks__outcomes",
                  queryset=EligibilityOutcome.objects.select_related("rule", "overridden_by")),
+        _prefetch(case, "appointments", Appointment.objects.select_related("counsellor", "work_post",
+                                                                           "interpreter_language")),
+        Prefetch("appointments__changes", queryset=AppointmentChange.objects.select_related("by")),
     ]
     # Guardians and fit-to-travel statements matter for unaccompanied minors and medical cases only.
     if case.is_unaccompanied_minor:
@@ -103,9 +109,27 @@ def _sort_key(event) -> tuple:
     return (when, datetime.time.max)
 
 
+def _appointment_title(change, appointment, tz) -> str:
+    when = formats.date_format(change.starts_at.astimezone(tz), "SHORT_DATETIME_FORMAT")
+    what = appointment.purpose_display
+    if change.kind == AppointmentChange.Kind.RESCHEDULED:
+        return _("Appointment moved (%(what)s): %(before)s → %(when)s, %(where)s") % {
+            "what": what, "when": when, "where": change.where,
+            "before": formats.date_format(change.starts_at_before.astimezone(tz), "SHORT_DATETIME_FORMAT")}
+    titles = {
+        AppointmentChange.Kind.PLANNED: _("Appointment planned (%(what)s): %(when)s, %(where)s"),
+        AppointmentChange.Kind.HELD: _("Appointment held (%(what)s) of %(when)s"),
+        AppointmentChange.Kind.MISSED: _("Appointment missed (%(what)s) of %(when)s"),
+        AppointmentChange.Kind.CANCELLED: _("Appointment cancelled (%(what)s) of %(when)s"),
+    }
+    return titles[change.kind] % {"what": what, "when": when, "where": change.where}
+
+
 def timeline(case, checks) -> list[dict]:
-    """Status changes, notes, eligibility checks and overrides, vulnerabilities and consents, in date order."""
+    """Status changes, notes, eligibility checks and overrides, vulnerabilities, appointments and consents, in date
+    order."""
     events = []
+    tz = case.mission.tzinfo
 
     def add(when, kind, title, detail="", by=None, recorded_at=None):
         events.append({"when": when, "is_datetime": isinstance(when, datetime.datetime), "kind": kind,
@@ -136,6 +160,9 @@ def timeline(case, checks) -> list[dict]:
             add(vuln.ended_on, "vulnerability",
                 _("Vulnerability no longer applies: %(kind)s (%(name)s)") % {"kind": vuln.get_kind_display(),
                                                                              "name": vuln.person})
+    for appointment in case.appointments.all():
+        for change in appointment.changes.all():
+            add(change.at, "appointment", _appointment_title(change, appointment, tz), change.reason, change.by)
     for consent in case.consents.all():
         add(consent.given_on, "consent", _("Consent recorded: %(kind)s") % {"kind": consent.get_kind_display()},
             consent.given_by_name, consent.recorded_by)
@@ -144,6 +171,20 @@ def timeline(case, checks) -> list[dict]:
                 _("Consent withdrawn: %(kind)s") % {"kind": consent.get_kind_display()})
     events.sort(key=_sort_key)
     return events
+
+
+def appointment_lists(case) -> dict:
+    """The case's appointments on the mission's clock: the planned ones soonest first, then the rest newest first;
+    each says whether it has begun (held or missed can be recorded) and its local start and end."""
+    tz, now = case.mission.tzinfo, timezone.now()
+    rows = list(case.appointments.all())
+    for row in rows:
+        row.mission = case.mission
+        row.local_start, row.local_end = row.starts_at.astimezone(tz), row.ends_at.astimezone(tz)
+        row.has_begun = row.starts_at <= now
+    planned = [r for r in rows if r.is_open]
+    rest = sorted((r for r in rows if not r.is_open), key=lambda r: r.starts_at, reverse=True)
+    return {"appointments_planned": planned, "appointments_past": rest, "mission_tz": case.mission.tz}
 
 
 def moves(case) -> list[dict]:
@@ -174,6 +215,8 @@ def permissions(user, case) -> dict:
         "override": user_can(user, Action.ELIGIBILITY_OVERRIDE),
         "documents": user_can(user, Action.DOCUMENT_EDIT),
         "journey": user_can(user, Action.BOOKING_VIEW),
+        "plan_appointment": user_can(user, Action.APPOINTMENT_MANAGE) and open_case,
+        "appointments": user_can(user, Action.APPOINTMENT_MANAGE),
     }
 
 
@@ -194,6 +237,7 @@ def case_page_context(user, case, **extra) -> dict:
         "fit_statements": list(case.fit_to_travel.all()) if case.is_medical else None,
         "notes": list(case.notes.all()),
         "attachments": list(case.attachments.all()),
+        **appointment_lists(case),
         "timeline": timeline(case, checks),
         "moves": moves(case),
         "can": permissions(user, case),

@@ -11,7 +11,7 @@ from django.urls import get_resolver
 from django.utils import timezone
 
 from passage.cases import services as case_services
-from passage.cases.models import Case, StatusChange
+from passage.cases.models import Appointment, Case, StatusChange
 from passage.movements.models import AssistanceRequest, Booking, DeskEvent, SpecialAssistance
 from passage.people.models import Person
 from passage.testing.factories import BookingFactory, MissionFactory, SegmentFactory, TravelDocumentFactory
@@ -52,6 +52,12 @@ def case_b_full(case_b, counsellor_b):
     request_row = AssistanceRequest.objects.create(booking=booking, mission_id=booking.mission_id, kind="transit",
                                                    airport_id="IST", to_mission=other, requested_by=counsellor_b,
                                                    requested_at=booking.requested_at)
+    # An appointment still to come (plan, new time, cancel) — held or missed is the same route.
+    from passage.cases.appointments import appointment_plan
+
+    starts = timezone.now() + datetime.timedelta(days=3)
+    appointment = appointment_plan(actor=counsellor_b, case=case_b, starts_at=starts, duration_minutes=30,
+                                   purpose="counselling", place="phone")
     # A step at the airport's desk (the undo route).
     desk_event = DeskEvent.objects.create(booking=booking, passenger=passenger, mission_id=booking.mission_id,
                                           itinerary=segment.itinerary, step="reported", at=timezone.now(),
@@ -62,6 +68,7 @@ def case_b_full(case_b, counsellor_b):
         "attachment_pk": attachment.pk, "document_pk": document.pk,
         "booking_pk": booking.pk, "segment_pk": segment.pk, "passenger_pk": passenger.pk,
         "assistance_pk": assistance.pk, "request_pk": request_row.pk, "event_pk": desk_event.pk,
+        "appointment_pk": appointment.pk,
     }
 
 
@@ -81,6 +88,7 @@ def test_the_walk_finds_the_routes():
     assert "cases/<int:pk>/" in found and "people/<int:pk>/documents/<int:document_pk>/edit/" in found
     assert "cases/<int:pk>/journey/bookings/<int:booking_pk>/passengers/<int:passenger_pk>/ticket/" in found
     assert "cases/<int:pk>/journey/bookings/<int:booking_pk>/desk/<int:event_pk>/undo/" in found
+    assert "cases/<int:pk>/appointments/<int:appointment_pk>/reschedule/" in found
     assert len(found) >= 20
 
 
@@ -90,7 +98,8 @@ def test_every_case_and_person_route_is_404_outside_scope(client, counsellor_a, 
     before = (Case.objects.count(), StatusChange.objects.count(), Person.objects.count(),
               list(Booking.objects.values_list("pk", "status", "version", "reference")),
               SpecialAssistance.objects.count(), AssistanceRequest.objects.count(),
-              list(DeskEvent.objects.values_list("pk", "undone_at")))
+              list(DeskEvent.objects.values_list("pk", "undone_at")),
+              list(Appointment.objects.values_list("pk", "status", "version", "starts_at")))
     leaks = []
     for route in routes():
         for method in ("get", "post"):
@@ -106,7 +115,8 @@ def test_every_case_and_person_route_is_404_outside_scope(client, counsellor_a, 
     assert (Case.objects.count(), StatusChange.objects.count(), Person.objects.count(),
             list(Booking.objects.values_list("pk", "status", "version", "reference")),
             SpecialAssistance.objects.count(), AssistanceRequest.objects.count(),
-            list(DeskEvent.objects.values_list("pk", "undone_at"))) == before
+            list(DeskEvent.objects.values_list("pk", "undone_at")),
+            list(Appointment.objects.values_list("pk", "status", "version", "starts_at"))) == before
     assert case_b_full["case"].status == Case.objects.get(pk=case_b_full["case"].pk).status
 
 
@@ -115,7 +125,8 @@ def test_unassigned_sensitive_case_of_ones_own_work_post_is_404_on_every_route(c
     client.force_login(counsellor_a)
     target = {"case": sensitive_a, "person": sensitive_a.members.get().person, "outcome_pk": 1,
               "vulnerability_pk": 1, "consent_pk": 1, "attachment_pk": 1, "document_pk": 1,
-              "booking_pk": 1, "segment_pk": 1, "passenger_pk": 1, "assistance_pk": 1, "request_pk": 1, "event_pk": 1}
+              "booking_pk": 1, "segment_pk": 1, "passenger_pk": 1, "assistance_pk": 1, "request_pk": 1, "event_pk": 1,
+              "appointment_pk": 1}
     for route in routes():
         for method in ("get", "post"):
             response = getattr(client, method)(url_for(route, target), {"reason": "x"})
