@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from passage.accounts.enums import SensitiveCategory
 
@@ -121,7 +122,7 @@ class AppointmentStatus(models.TextChoices):
     the appointment stays planned and its history row says from when to when."""
 
     PLANNED = "planned", _("Planned")
-    HELD = "held", _("Held")
+    HELD = "held", pgettext_lazy("appointment", "Held")
     MISSED = "missed", _("Missed")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from passage.accounts.enums import Role
@@ -421,7 +422,7 @@ class AppointmentCancelForm(AccessibleFormMixin, forms.Form):
 class AppointmentOutcomeForm(AccessibleFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[
-        (AppointmentStatus.HELD, _("Held")), (AppointmentStatus.MISSED, _("Missed"))])
+        (AppointmentStatus.HELD, pgettext_lazy("appointment", "Held")), (AppointmentStatus.MISSED, _("Missed"))])
     note = forms.CharField(label=_("Note"), required=False, max_length=300,
                            help_text=_("For example why it was missed. What was discussed goes into a counselling "
                                        "note."))

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from passage.accounts.models import Mission, WorkPost
 from passage.people.models import Person
@@ -472,7 +473,7 @@ class AppointmentChange(models.Model):
     class Kind(models.TextChoices):
         PLANNED = "planned", _("Planned")
         RESCHEDULED = "rescheduled", _("Rescheduled")
-        HELD = "held", _("Held")
+        HELD = "held", pgettext_lazy("appointment", "Held")
         MISSED = "missed", _("Missed")
         CANCELLED = "cancelled", _("Cancelled")
 

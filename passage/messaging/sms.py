@@ -47,6 +47,15 @@ def render(text: str, values: dict) -> str:
     return text.format_map({k: values.get(k, "") for k in PLACEHOLDERS})
 
 
+def sample_values(language: str) -> dict:
+    """The editor's sample: the placeholders' examples, the words among them (documents to bring) in the text's
+    own language, so the part counter counts what the migrant would get."""
+    from .sms_texts import PHRASES
+
+    bring = PHRASES["bring_documents"]
+    return {**PLACEHOLDERS, "bring": bring.get(language, bring[FALLBACK])}
+
+
 def template_text(mission_id: int, kind: str, language: str) -> str | None:
     own = SmsTemplate.objects.filter(mission_id=mission_id, kind=kind, language=language).values_list(
         "text", flat=True).first()

@@ -161,14 +161,13 @@ def sms_templates(request):
         "can_edit": user_can(request.user, Action.SMS_TEMPLATE_EDIT)})
 
 
-def _preview(kind: str, text: str) -> dict:
+def _preview(kind: str, text: str, language: str = "en") -> dict:
     from .encoding import parts
     from .sms import render as fill
-    from .sms import template_errors
-    from .sms_texts import PLACEHOLDERS
+    from .sms import sample_values, template_errors
 
     errors = template_errors(kind, text)
-    sample = "" if errors else fill(text, PLACEHOLDERS)
+    sample = "" if errors else fill(text, sample_values(language))
     encoding, n = parts(sample or text)
     return {"errors": errors, "sample": sample, "encoding": "GSM-7" if encoding == "gsm7" else "UCS-2",
             "parts": n, "length": len(sample or text)}
@@ -217,7 +216,7 @@ def sms_template_edit(request, kind, language):
     return render(request, "messaging/sms_template_edit.html", {
         "form": form, "kind": kind, "kind_label": SmsKind(kind).label, "language": language, "own": own,
         "default": DEFAULTS.get(kind, {}).get(language, ""), "placeholders": sorted(ALLOWED[kind]),
-        "preview": _preview(kind, text), "can_edit": can_edit}, status=status)
+        "preview": _preview(kind, text, language), "can_edit": can_edit}, status=status)
 
 
 @require_POST
@@ -226,4 +225,5 @@ def sms_template_preview(request, kind, language):
     _require_templates(request.user)
     if kind not in SmsKind.values:
         raise Http404("No such SMS text")
-    return render(request, "messaging/_sms_preview.html", {"preview": _preview(kind, request.POST.get("text", ""))})
+    return render(request, "messaging/_sms_preview.html", {"preview": _preview(kind, request.POST.get("text", ""),
+                                                                                language)})
