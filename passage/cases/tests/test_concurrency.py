@@ -112,3 +112,29 @@ def test_a_save_on_top_of_someone_elses_is_refused_and_keeps_their_data(counsell
         "AM", False, opened_version + 1)
     assert isinstance(exc.value, ServiceError)
     assert Case.objects.count() == 1
+
+
+def test_two_simultaneous_plans_for_one_counsellor_at_one_time_exactly_one_wins(counsellor_a, counsellor_a2,
+                                                                                 work_post_a):
+    """Two cases, so no case lock is shared: the counsellor's row lock makes the clash checks one after the other."""
+    import datetime
+
+    from django.utils import timezone
+
+    from passage.cases import appointments
+    from passage.cases.models import Appointment
+    from passage.testing.factories import CaseFactory
+
+    first, second = (CaseFactory(work_post=work_post_a, counsellor=counsellor_a) for _ in range(2))
+    starts = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
+
+    def plan(case, actor):
+        return lambda: appointments.appointment_plan(actor=actor, case=Case.objects.get(pk=case.pk),
+                                                     starts_at=starts, duration_minutes=60, purpose="counselling",
+                                                     place="phone", counsellor=counsellor_a)
+
+    results = run_together(plan(first, counsellor_a), plan(second, counsellor_a2))
+    assert sorted(kind for kind, _value in results) == ["error", "ok"]
+    [error] = [value for kind, value in results if kind == "error"]
+    assert isinstance(error, ServiceError) and "already has an appointment then" in error.field_errors["starts_at"]
+    assert Appointment.objects.count() == 1

@@ -45,6 +45,7 @@ from passage.reference.models import (
     PartnerOrganisation,
 )
 
+from . import appointments as demo_appointments
 from . import movements as demo_movements
 from . import organisation as demo_org
 from .cases import EXCLUDED_NATIONALITY, EXCLUDED_REASON, EXCLUDED_SINCE_DAYS, CaseBuilder, Org
@@ -193,14 +194,17 @@ def load_demo(*, scale: str = "full", write=print) -> bool:
         moved = demo_movements.load_movements(
             trips=trips, cases=rows.movement_cases, staff={u.username: u for u in staff}, missions=org.missions,
             locations=org.locations, rng=random.Random(SEED + 2))
+        appointments = demo_appointments.load_appointments(rng=random.Random(SEED + 3))
         statuses = Counter(Case.objects.filter(pk__in=[c.pk for c in rows.cases]).values_list("status", flat=True))
         audit_record(actor=None, action=AuditAction.CREATE, summary="demo loaded", changes={
             "scale": [None, scale], "cases": [None, len(rows.cases)], "persons": [None, len(rows.persons)],
             "staff": [None, len(staff)], "statuses": [None, dict(sorted(statuses.items()))],
             "bookings": [None, moved["bookings"]], "movements": [None, moved["movements"]],
+            "appointments": [None, appointments],
         }, **DEMO_MARKER)
     write(f"Demo loaded ({scale}): {len(rows.cases)} cases, {len(rows.persons)} persons, {len(staff)} staff, "
           f"{len(org.work_posts)} work posts of the host mission, {moved['bookings']} bookings and "
-          f"{moved['movements']} transits and arrivals ({moved['service_calls']} service calls), "
+          f"{moved['movements']} transits and arrivals ({moved['service_calls']} service calls), {appointments} "
+          f"appointments, "
           f"in {time.monotonic() - started:.1f} s.")
     return True

@@ -262,3 +262,30 @@ def test_demo_loads_at_any_hour_and_its_board_has_passengers(clock):
     assert [p for flight in board.departures for row in flight.bookings for p in row.passengers]
     assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
     assert not AuditEvent.objects.filter(at__gt=clock).exists()
+
+
+def test_demo_counsellors_have_appointments_coming_and_held_or_missed_before(demo, client):
+    from passage.cases.enums import AppointmentStatus
+    from passage.cases.models import Appointment, AppointmentChange
+
+    now = timezone.now()
+    counsellor = User.objects.get(username="counsellor")
+    mine = Appointment.objects.filter(counsellor=counsellor)
+    assert mine.filter(status=AppointmentStatus.PLANNED, starts_at__gt=now).count() >= 3
+    assert mine.filter(status__in=[AppointmentStatus.HELD, AppointmentStatus.MISSED], starts_at__lt=now).exists()
+    assert set(Appointment.objects.values_list("status", flat=True)) == set(AppointmentStatus.values)
+    assert AppointmentChange.objects.filter(kind="rescheduled").exists()
+    # Every step went through the services: a history row per step, every one before the load, and the SMS.
+    for appointment in Appointment.objects.prefetch_related("changes"):
+        kinds = [c.kind for c in appointment.changes.all()]
+        assert kinds[0] == "planned" and all(c.at < now for c in appointment.changes.all())
+        assert appointment.status == "planned" or kinds[-1] == appointment.status
+        assert appointment.case.status not in ("closed", "rejected", "withdrawn")
+    assert AuditEvent.objects.filter(object_type="cases.appointment").count() >= Appointment.objects.count()
+    from passage.messaging.models import Message
+
+    assert Message.objects.filter(kind="appointment_set").exists()
+    client.force_login(counsellor)
+    first = mine.filter(status=AppointmentStatus.PLANNED, starts_at__gt=now).order_by("starts_at").first()
+    html = client.get("/appointments/", {"day": timezone.localtime(first.starts_at).date().isoformat()}).content.decode()
+    assert f'id="agenda-appointment-{first.pk}"' in html
