@@ -147,8 +147,9 @@ def test_the_agenda_shows_ones_week_across_the_caseload_and_nothing_outside_it(
     assert f'id="agenda-appointment-{theirs.pk}"' not in html and case_b.number not in html
     assert f'id="agenda-appointment-{secret.pk}"' not in html
     # Asking for another counsellor's agenda is not offered to a counsellor: it stays their own.
-    html = client.get(reverse("my-appointments"), {"counsellor": counsellor_b.pk}).content.decode()
-    assert case_b.number not in html
+    html = client.get(reverse("my-appointments"), {"counsellor": counsellor_b.pk, "day": day.isoformat()}
+                      ).content.decode()
+    assert case_b.number not in html and f'id="agenda-appointment-{mine.pk}"' in html
     # The day view; Dutch.
     client.cookies["django_language"] = "nl"
     html = client.get(reverse("my-appointments"), {"day": day.isoformat(), "span": "day"}).content.decode()

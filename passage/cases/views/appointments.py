@@ -170,7 +170,8 @@ def my_appointments(request):
     form = AgendaForm(request.GET)
     counsellors = _agenda_counsellors(user)
     form.fields["counsellor"].choices = [(c.pk, c.get_full_name() or c.username) for c in counsellors]
-    data = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    data = form.cleaned_data  # the fields that are valid: a bad counsellor keeps the day asked for, and so on
     day, span = data.get("day") or today, data.get("span") or "week"
     counsellor_id = data.get("counsellor") or (user.pk if any(c.pk == user.pk for c in counsellors) else (
         counsellors[0].pk if counsellors else None))
