@@ -3,9 +3,11 @@ class path). A gateway sends one message and answers ``Sent`` or raises ``Tempor
 perhaps after ``retry_after`` seconds) or ``PermanentError`` (trying again cannot help). Everything else —
 claiming, retries, back-off, giving up, the history — is ``messaging.delivery``'s."""
 
+import os
 from dataclasses import dataclass
 from functools import cache
 
+import httpx
 from django.conf import settings
 from django.utils.module_loading import import_string
 
@@ -36,6 +38,22 @@ class Gateway:
 
     def send(self, message) -> Sent:  # pragma: no cover - the interface
         raise NotImplementedError
+
+
+_http_clients: dict[tuple[int, str], httpx.Client] = {}
+
+
+def http_client(name: str, **options) -> httpx.Client:
+    """This process's HTTP client ``name`` (one per gateway): connections kept alive, TLS set up once — a new client
+    per message cost more than the request. A worker forked after one was made gets its own; its parent's are
+    forgotten, never used (their sockets are the parent's). Redirects are never followed; timeouts are given per
+    request, so a changed setting applies at once."""
+    key = (os.getpid(), name)
+    if key not in _http_clients:
+        for other in [k for k in _http_clients if k[0] != key[0]]:
+            del _http_clients[other]
+        _http_clients[key] = httpx.Client(follow_redirects=False, **options)
+    return _http_clients[key]
 
 
 @cache

@@ -27,7 +27,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import re
 import time
 
@@ -35,7 +34,7 @@ import httpx
 from django.conf import settings
 
 from .. import encoding
-from . import Gateway, PermanentError, Sent, TemporaryError
+from . import Gateway, PermanentError, Sent, TemporaryError, http_client
 from .webhook import SECRET_PREFIX, retry_after
 
 log = logging.getLogger("passage.messaging.http")
@@ -81,27 +80,16 @@ def _provider_id(answer: httpx.Response) -> str:
 class HttpSmsGateway(Gateway):
     channel = "sms"
 
-    def __init__(self):
-        self._client: tuple[int, httpx.Client] | None = None
-
-    def client(self) -> httpx.Client:
-        """This process's client (``gateway_for`` keeps the gateway): connections to the provider kept alive, TLS
-        set up once. A worker forked after it was made gets its own, never its parent's sockets."""
-        if self._client is None or self._client[0] != os.getpid():
-            self._client = (os.getpid(), httpx.Client(
-                timeout=httpx.Timeout(settings.SMS_HTTP_TIMEOUT_SECONDS,
-                                      connect=settings.SMS_HTTP_CONNECT_TIMEOUT_SECONDS),
-                follow_redirects=False, headers={"user-agent": "Passage-SMS/1"}))
-        return self._client[1]
-
     def send(self, message) -> Sent:
         if not E164.fullmatch(message.recipient):
             raise PermanentError("the number is not in the international form (E.164)")
         headers = {"authorization": f"{settings.SMS_HTTP_AUTH_SCHEME} {settings.SMS_HTTP_TOKEN}",
                    "content-type": "application/json", "accept": "application/json"}
         try:
-            answer = self.client().post(settings.SMS_HTTP_URL, headers=headers,
-                                        content=json.dumps(request_body(message)).encode())
+            answer = http_client("sms", headers={"user-agent": "Passage-SMS/1"}).post(
+                settings.SMS_HTTP_URL, headers=headers, content=json.dumps(request_body(message)).encode(),
+                timeout=httpx.Timeout(settings.SMS_HTTP_TIMEOUT_SECONDS,
+                                      connect=settings.SMS_HTTP_CONNECT_TIMEOUT_SECONDS))
         except httpx.TimeoutException:
             raise TemporaryError(f"the SMS provider did not answer within {settings.SMS_HTTP_TIMEOUT_SECONDS:g} s"
                                  ) from None

@@ -11,7 +11,6 @@ import base64
 import email.utils
 import hashlib
 import hmac
-import os
 import secrets as _secrets
 import time
 
@@ -20,9 +19,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import Gateway, PermanentError, Sent, TemporaryError
+from . import Gateway, PermanentError, Sent, TemporaryError, http_client
 
 SECRET_PREFIX = "whsec_"
+LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=10)  # per worker process, over all partners
 
 
 def new_secret() -> str:
@@ -82,20 +82,6 @@ def _disable(endpoint, reason: str) -> None:
                                f"enable it again in the partner administration.")
 
 
-_clients: dict[int, httpx.Client] = {}
-
-
-def _client() -> httpx.Client:
-    """This process's HTTP client: its connections kept alive to each partner, its TLS set-up made once (a new
-    client per webhook cost more than the request). One per process: a worker forked from another gets its own."""
-    pid = os.getpid()
-    if pid not in _clients:
-        _clients.clear()
-        _clients[pid] = httpx.Client(follow_redirects=False,
-                                     limits=httpx.Limits(max_connections=20, max_keepalive_connections=10))
-    return _clients[pid]
-
-
 class HttpWebhookGateway(Gateway):
     channel = "webhook"
 
@@ -115,7 +101,8 @@ class HttpWebhookGateway(Gateway):
                    "user-agent": "Passage-Webhooks/1"}
         timeout = httpx.Timeout(settings.WEBHOOK_TIMEOUT_SECONDS, connect=settings.WEBHOOK_CONNECT_TIMEOUT_SECONDS)
         try:
-            answer = _client().post(endpoint.url, content=message.body.encode(), headers=headers, timeout=timeout)
+            answer = http_client("webhook", limits=LIMITS).post(endpoint.url, content=message.body.encode(),
+                                                                headers=headers, timeout=timeout)
         except httpx.TimeoutException:
             raise TemporaryError(f"no answer within {settings.WEBHOOK_TIMEOUT_SECONDS:g} s") from None
         except httpx.HTTPError as exc:

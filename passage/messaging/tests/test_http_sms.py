@@ -400,3 +400,15 @@ def test_a_real_worker_sends_through_the_provider_whose_receipt_makes_the_messag
     messages = Message.objects.filter(pk__in=ids).order_by("recipient")
     assert sorted(m.provider_ref for m in messages) == ["mb-1", "mb-2", "mb-3"]
     assert {tuple(history(m)) for m in messages} == {(("sent", ""), ("delivered", ""))}
+
+
+def test_each_gateway_keeps_one_http_client_per_process_and_a_forked_worker_makes_its_own(monkeypatch):
+    from passage.messaging import gateways
+
+    sms, webhook = gateways.http_client("sms"), gateways.http_client("webhook")
+    assert gateways.http_client("sms") is sms and sms is not webhook
+    parent = gateways.os.getpid()
+    monkeypatch.setattr(gateways.os, "getpid", lambda: parent + 1)  # the worker forked after they were made
+    child = gateways.http_client("sms")
+    assert child is not sms and gateways.http_client("sms") is child
+    assert all(pid == parent + 1 for pid, _name in gateways._http_clients)  # the parent's are never used again
