@@ -21,7 +21,6 @@ Its own database (BENCH_OUTBOX_DATABASE, default ``passage_bench_outbox``), rebu
 Run through ``scripts/bench.sh`` (``make bench``; ``BENCH_ONLY=outbox make bench`` runs only this).
 """
 
-import datetime
 import os
 import subprocess
 import sys
@@ -99,27 +98,22 @@ def recreate_database() -> None:
 
 
 def build_charter(receiver_url: str):
-    """The charter and everyone on it, boarded; returns (officer, charter)."""
+    """The charter and everyone on it, boarded (the charter tests' steps); returns (officer, charter, households)."""
     from passage.accounts.enums import Role
-    from passage.cases.enums import CaseStatus, ConsentKind, Relationship
-    from passage.cases.models import CaseMember, Consent
     from passage.messaging.enums import PartnerEvent
     from passage.messaging.gateways.webhook import new_secret
     from passage.messaging.models import WebhookEndpoint
     from passage.movements import services
-    from passage.movements.enums import BookingStatus as B
     from passage.movements.enums import CharterStatus as C
-    from passage.movements.enums import DeskStep as S
+    from passage.movements.tests.conftest import ready_household
+    from passage.movements.tests.test_charters import BOARDED, desk, new_charter, on_charter
     from passage.people.models import Person, Phone
     from passage.reference.enums import PartnerKind
     from passage.reference.models import Language
     from passage.testing.factories import (
-        CaseFactory,
         MissionFactory,
         PartnerLocationFactory,
         PartnerOrganisationFactory,
-        PersonFactory,
-        TravelDocumentFactory,
         UserFactory,
         WorkPostFactory,
     )
@@ -137,44 +131,20 @@ def build_charter(receiver_url: str):
         WebhookEndpoint.objects.create(location=location, mission=mission, url=f"{receiver_url}/{location.pk}",
                                        secret=new_secret(), events=[PartnerEvent.PERSON_DEPARTED],
                                        created_at=timezone.now())
-    day = timezone.localdate() + datetime.timedelta(days=1)
-    charter = services.charter_create(actor=officer, reference="CH-BENCH", airline="KL", flight_number="KL9001",
-                                      origin="AMS", destination="TBS",
-                                      departs=datetime.datetime.combine(day, datetime.time(9)),
-                                      arrives=datetime.datetime.combine(day, datetime.time(16)),
-                                      seats=PASSENGERS + 10)
-    placed, household, ticket = 0, 0, 2350000000000
-    while placed < PASSENGERS:
+    charter = new_charter(officer, seats=PASSENGERS + 10, reference="CH-BENCH", days=1)
+    placed, household = 0, 0
+    while placed < PASSENGERS:  # the tests' households and charter steps, with a phone, a language, a centre each
         size = min(1 + household % 4, PASSENGERS - placed)
-        people = []
-        for i in range(size):
-            person = PersonFactory(mission=mission, family_name=f"Family{household}", given_names=f"Member{i}",
-                                   birth_year=1980 + i, residence_location=centres[household % len(centres)])
-            Person.objects.filter(pk=person.pk).update(preferred_language_id=LANGUAGES[(placed + i) % len(LANGUAGES)])
-            TravelDocumentFactory(person=person)
-            Phone.objects.create(person=person, mission=mission, number=f"+3161{placed + i:07d}", sms_consent=True,
-                                 sms_consent_at=timezone.now())
-            people.append(person)
-        case = CaseFactory(work_post=post, counsellor=counsellor, principal=people[0],
-                           status=CaseStatus.READY_TO_DEPART, vulnerabilities_assessed_on=timezone.localdate())
-        for person in people[1:]:
-            CaseMember.objects.create(case=case, mission_id=mission.pk, person=person, relationship=Relationship.CHILD)
-        for kind in (ConsentKind.DATA_PROCESSING, ConsentKind.PARTNER_SHARING):
-            Consent.objects.create(case=case, mission_id=mission.pk, kind=kind, given_on=timezone.localdate(),
-                                   recorded_by=counsellor)
-        booking = services.booking_request(actor=officer, case=case, charter=charter)
-        booking = services.booking_update(actor=officer, booking=booking, version=booking.version,
-                                          reference=f"CH{household:04d}")
-        booking = services.booking_transition(actor=officer, booking=booking.pk, to_status=B.BOOKED)
-        for passenger in booking.passengers.order_by("pk"):
-            ticket += 1
-            services.passenger_ticket_record(actor=officer, passenger=passenger, ticket_number=str(ticket),
-                                             fare="245.50", taxes="61.20", currency="EUR", baggage_pieces=1,
-                                             baggage_kg=23)
-        booking = services.booking_transition(actor=officer, booking=booking.pk, to_status=B.TICKETED)
-        for passenger in booking.passengers.order_by("pk"):
-            for step in (S.REPORTED, S.CHECKED_IN, S.BOARDED):
-                services.desk_step_record(actor=officer, passenger=passenger, step=step)
+        case = ready_household(counsellor, post, family_name=f"Family{household}",
+                               children=tuple(f"Member{i}" for i in range(1, size)))
+        for i, member in enumerate(case.members.select_related("person").order_by("pk")):
+            Person.objects.filter(pk=member.person_id).update(
+                preferred_language_id=LANGUAGES[(placed + i) % len(LANGUAGES)],
+                residence_location=centres[household % len(centres)])
+            Phone.objects.create(person=member.person, mission=mission, number=f"+3161{placed + i:07d}",
+                                 sms_consent=True, sms_consent_at=timezone.now())
+        booking = on_charter(officer, case, charter, pnr=f"CH{household:04d}", first_ticket=2350000000000 + placed)
+        desk(officer, booking, *[BOARDED] * size)
         placed += size
         household += 1
     services.charter_transition(actor=officer, charter=charter, to_status=C.CONFIRMED)
