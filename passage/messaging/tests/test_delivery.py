@@ -5,7 +5,8 @@ hand; a worker that died mid-way is overtaken once its lease runs out; receipts;
 import datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from passage.audit.models import AuditEvent
@@ -236,7 +237,7 @@ def test_a_transactions_messages_go_to_the_broker_together_once_it_commits(missi
     def email(n):
         return message_queue(channel="email", recipient=f"coa{n}@example.org", kind="x", mission_id=mission.pk)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
             kept = [email(1), email(2)]
             with pytest.raises(ZeroDivisionError), transaction.atomic():  # a savepoint rolled back: its message too
@@ -246,6 +247,8 @@ def test_a_transactions_messages_go_to_the_broker_together_once_it_commits(missi
             assert ScriptedGateway.sent == []  # nothing before the commit
     assert sorted(ScriptedGateway.sent) == sorted(m.pk for m in kept)
     assert Message.objects.filter(enqueued_at__isnull=False).count() == 3 and Message.objects.count() == 3
+    stamps = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "enqueued_at" in q["sql"]]
+    assert len(stamps) == 1  # the transaction's messages stamped together, not one UPDATE each
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
             later = email(5)
